@@ -1,0 +1,51 @@
+"""Writes of users' own settings and personal API tokens."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiToken, User, hash_api_token, new_api_token_value, validate_timezone
+
+MAX_ACTIVE_API_TOKENS = 20
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, full_name: str, timezone_name: str, locale: str) -> User:
+    full_name = full_name.strip()
+    if not full_name:
+        raise ValidationError({"full_name": "Tell people your name."})
+    validate_timezone(timezone_name)
+    user.full_name, user.timezone, user.locale = full_name, timezone_name, locale
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "timezone", "locale"])
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token. Returns the row and the raw value, which is never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Name the token after where you use it, e.g. “BI export”."})
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_API_TOKENS:
+        raise ValidationError(
+            {"name": f"You already have {MAX_ACTIVE_API_TOKENS} active tokens; revoke one first."}
+        )
+    raw = new_api_token_value()
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], key_hash=hash_api_token(raw), display_prefix=raw[:10]
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+    if token is None:
+        raise ValidationError("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

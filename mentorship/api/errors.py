@@ -1,0 +1,103 @@
+"""One JSON error shape for every API failure.
+
+{"status": 400, "code": "invalid", "detail": "Some fields are not valid.",
+ "fields": {"email": ["Enter a valid email address."]}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+DEFAULT_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def error_body(
+    status_code: int, detail: str, code: str | None = None, fields: dict | None = None
+) -> dict[str, Any]:
+    return {
+        "status": status_code,
+        "code": code or DEFAULT_CODES.get(status_code, "error"),
+        "detail": detail,
+        "fields": fields or {},
+    }
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) if isinstance(item, dict | list) else str(item) for item in detail]
+    return [str(detail)]
+
+
+def json_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = DEFAULT_CODES.get(response.status_code, "error")
+    fields: dict = {}
+    if isinstance(exc, exceptions.ValidationError):
+        detail_data = exc.detail
+        if isinstance(detail_data, dict):
+            fields = _flatten(detail_data)
+        else:
+            fields = {"non_field_errors": _flatten(detail_data)}
+        detail = (
+            "Some fields are not valid."
+            if set(fields) - {"non_field_errors"}
+            else " ".join(str(message) for message in fields.get("non_field_errors", []))
+            or "The request is not valid."
+        )
+    elif isinstance(exc, Http404 | exceptions.NotFound):
+        detail = "Not found."
+    elif isinstance(exc, PermissionDenied):
+        detail = str(exc) or "You do not have permission to do this."
+    elif isinstance(exc, exceptions.APIException):
+        detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else "Request failed."
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else code
+    else:
+        detail = "Request failed."
+    response.data = error_body(response.status_code, detail, code, fields)
+    return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_aware_404(request: HttpRequest, exception: Exception | None = None):
+    """API paths answer 404 in the API's JSON shape; pages get the HTML 404 page."""
+    if _is_api(request):
+        return JsonResponse(error_body(status.HTTP_404_NOT_FOUND, "Not found."), status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def api_aware_500(request: HttpRequest):
+    if _is_api(request):
+        return JsonResponse(
+            error_body(500, "Something went wrong on our side.", "server_error"), status=500
+        )
+    from django.views.defaults import server_error
+
+    return server_error(request)

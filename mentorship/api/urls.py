@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("organizations.api.urls")),
+]

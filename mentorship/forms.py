@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field messages on fields, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mentorship import health, views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("home/", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("", include("organizations.urls")),
+    path("api/v1/", include("mentorship.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "mentorship.api.errors.api_aware_404"
+handler500 = "mentorship.api.errors.api_aware_500"

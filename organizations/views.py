@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mentorship.forms import apply_validation_error
+from organizations import selectors, services
+from organizations.access import can_manage_members, can_see_members, organization_view
+from organizations.forms import (
+    InvitationForm,
+    OrganizationCreateForm,
+    OrganizationSettingsForm,
+    RoleForm,
+)
+from organizations.models import ROLE_DESCRIPTIONS, Membership, Role
+from organizations.scope import organization_scope
+from organizations.selectors import get_organization_by_slug
+
+
+@login_required
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(
+                actor=request.user, name=form.cleaned_data["name"], slug=form.cleaned_data["slug"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"{organization.name} is ready. You are its owner.")
+            return redirect("organizations:home", org_slug=organization.slug)
+    return render(request, "organizations/create.html", {"form": form})
+
+
+@organization_view()
+def organization_home(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    organization = membership.organization
+    context = {"membership": membership}
+    if can_see_members(membership):
+        members = selectors.members_of(organization=organization)
+        context["member_count"] = members.count()
+        context["role_counts"] = {
+            Role(row["role"]).label: row["count"] for row in _role_counts(members)
+        }
+        context["open_invitation_count"] = selectors.open_invitations_of(
+            organization=organization
+        ).count()
+    return render(request, "organizations/home.html", context)
+
+
+def _role_counts(members: QuerySet[Membership]) -> QuerySet:
+    return members.order_by().values("role").annotate(count=Count("id")).order_by("role")
+
+
+@organization_view(allow=can_see_members)
+def member_list(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    organization = membership.organization
+    return render(
+        request,
+        "organizations/members.html",
+        {
+            "membership": membership,
+            "members": selectors.members_of(organization=organization),
+            "invitations": selectors.open_invitations_of(organization=organization),
+            "invitation_form": InvitationForm(),
+            "roles": [(role, ROLE_DESCRIPTIONS[role]) for role in Role],
+            "role_choices": Role.choices,
+        },
+    )
+
+
+@require_POST
+@organization_view(allow=can_manage_members)
+def invitation_create(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    organization = membership.organization
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor_membership=membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except PermissionDenied as error:
+            form.add_error("role", str(error))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("organizations:members", org_slug=organization.slug)
+    return render(
+        request,
+        "organizations/members.html",
+        {
+            "membership": membership,
+            "members": selectors.members_of(organization=organization),
+            "invitations": selectors.open_invitations_of(organization=organization),
+            "invitation_form": form,
+            "roles": [(role, ROLE_DESCRIPTIONS[role]) for role in Role],
+            "role_choices": Role.choices,
+        },
+        status=400,
+    )
+
+
+@require_POST
+@organization_view(allow=can_manage_members)
+def invitation_revoke(
+    request: HttpRequest, invitation_id: int, *, membership: Membership
+) -> HttpResponse:
+    organization = membership.organization
+    invitation = selectors.get_invitation_for(
+        organization=organization, invitation_id=invitation_id
+    )
+    try:
+        services.invitation_revoke(actor_membership=membership, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The invitation for {invitation.email} is withdrawn.")
+    return redirect("organizations:members", org_slug=organization.slug)
+
+
+@require_POST
+@organization_view(allow=can_manage_members)
+def member_change_role(
+    request: HttpRequest, membership_id: int, *, membership: Membership
+) -> HttpResponse:
+    organization = membership.organization
+    target = selectors.get_member_for(organization=organization, membership_id=membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the listed roles.")
+    else:
+        try:
+            services.membership_change_role(
+                actor_membership=membership, membership=target, role=form.cleaned_data["role"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _message_of(error))
+        else:
+            messages.success(
+                request, f"{target.user} is now {Role(form.cleaned_data['role']).label.lower()}."
+            )
+    return redirect("organizations:members", org_slug=organization.slug)
+
+
+@require_POST
+@organization_view()
+def member_remove(
+    request: HttpRequest, membership_id: int, *, membership: Membership
+) -> HttpResponse:
+    organization = membership.organization
+    target = selectors.get_member_for(organization=organization, membership_id=membership_id)
+    try:
+        services.membership_remove(actor_membership=membership, membership=target)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message_of(error))
+        return redirect(
+            "organizations:members" if can_see_members(membership) else "organizations:home",
+            org_slug=organization.slug,
+        )
+    if target.pk == membership.pk:
+        messages.success(request, f"You have left {organization.name}.")
+        return redirect("home")
+    messages.success(request, f"{target.user} is no longer a member.")
+    return redirect("organizations:members", org_slug=organization.slug)
+
+
+def _message_of(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You are not allowed to do that."
+
+
+@organization_view(allow=can_manage_members)
+def organization_settings(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    organization = membership.organization
+    form = OrganizationSettingsForm(
+        request.POST or None,
+        initial={
+            "name": organization.name,
+            "require_mfa_for_staff": organization.require_mfa_for_staff,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(
+                actor_membership=membership,
+                name=form.cleaned_data["name"],
+                require_mfa_for_staff=form.cleaned_data["require_mfa_for_staff"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("organizations:settings", org_slug=organization.slug)
+    return render(request, "organizations/settings.html", {"membership": membership, "form": form})
+
+
+def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    """The link in an invitation email. Anyone holding it may look; only the invitee may accept."""
+    organization = get_organization_by_slug(org_slug)
+    context: dict = {"organization": organization, "token": token}
+    try:
+        invitation = services.invitation_from_token(organization=organization, token=token)
+    except services.InvitationError as error:
+        context["error"] = " ".join(error.messages)
+        return render(request, "organizations/invitation_accept.html", context, status=400)
+    context["invitation"] = invitation
+    if not request.user.is_authenticated:
+        return render(request, "organizations/invitation_accept.html", context)
+    if request.method == "POST":
+        try:
+            with organization_scope(organization):
+                services.invitation_accept(
+                    user=request.user, organization=organization, token=token
+                )
+        except services.InvitationError as error:
+            context["error"] = " ".join(error.messages)
+            return render(request, "organizations/invitation_accept.html", context, status=400)
+        messages.success(request, f"Welcome to {organization.name}!")
+        return redirect("organizations:home", org_slug=organization.slug)
+    try:
+        services.check_invitation_usable(invitation, request.user)
+    except services.InvitationError as error:
+        context["error"] = " ".join(error.messages)
+        return render(request, "organizations/invitation_accept.html", context, status=400)
+    return render(request, "organizations/invitation_accept.html", context)
