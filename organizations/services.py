@@ -23,6 +23,7 @@ from organizations.scope import organization_scope
 
 RESERVED_SLUGS = frozenset({"new", "admin", "api", "static", "media", "ws", "healthz", "accounts"})
 INVITATION_SALT = "organizations.invitation"
+INVALID_LINK_MESSAGE = "This invitation link is not valid. Check that you copied all of it."
 
 
 def _require_member_manager(membership: Membership) -> None:
@@ -119,10 +120,14 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
         Membership.objects.filter(pk=membership.pk).delete()
 
 
+def _invitation_salt(organization_id: int) -> str:
+    # The organisation is part of the salt, so a link never resolves under another organisation.
+    return f"{INVITATION_SALT}.{organization_id}"
+
+
 def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps(
-        {"id": invitation.pk, "key": invitation.key}, salt=INVITATION_SALT, compress=True
-    )
+    payload = {"id": invitation.pk, "key": invitation.key}
+    return signing.dumps(payload, salt=_invitation_salt(invitation.organization_id), compress=True)
 
 
 def invitation_accept_path(invitation: Invitation) -> str:
@@ -175,15 +180,17 @@ class InvitationError(ValidationError):
     """The invitation link cannot be used; the message says why, for the person holding it."""
 
 
+class InvitationNotFoundError(InvitationError):
+    """The link does not point to an invitation of this organisation (mistyped, or forged)."""
+
+
 def invitation_from_token(*, organization: Organization, token: str) -> Invitation:
     """The invitation a link points to, or InvitationError saying why the link is unusable."""
     try:
-        payload = signing.loads(token, salt=INVITATION_SALT)
+        payload = signing.loads(token, salt=_invitation_salt(organization.pk))
         invitation_id, key = int(payload["id"]), str(payload["key"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise InvitationError(
-            "This invitation link is not valid. Check that you copied all of it."
-        ) from None
+        raise InvitationNotFoundError(INVALID_LINK_MESSAGE) from None
     with organization_scope(organization):
         invitation = (
             Invitation.objects.select_related("organization", "invited_by")
@@ -191,7 +198,7 @@ def invitation_from_token(*, organization: Organization, token: str) -> Invitati
             .first()
         )
     if invitation is None or not constant_time_compare(invitation.key, key):
-        raise InvitationError("This invitation link is not valid. Check that you copied all of it.")
+        raise InvitationNotFoundError(INVALID_LINK_MESSAGE)
     return invitation
 
 

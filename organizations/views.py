@@ -75,8 +75,8 @@ def member_list(request: HttpRequest, *, membership: Membership) -> HttpResponse
     )
 
 
-@require_POST
 @organization_view(allow=can_manage_members)
+@require_POST
 def invitation_create(request: HttpRequest, *, membership: Membership) -> HttpResponse:
     organization = membership.organization
     form = InvitationForm(request.POST)
@@ -109,8 +109,8 @@ def invitation_create(request: HttpRequest, *, membership: Membership) -> HttpRe
     )
 
 
-@require_POST
 @organization_view(allow=can_manage_members)
+@require_POST
 def invitation_revoke(
     request: HttpRequest, invitation_id: int, *, membership: Membership
 ) -> HttpResponse:
@@ -127,8 +127,8 @@ def invitation_revoke(
     return redirect("organizations:members", org_slug=organization.slug)
 
 
-@require_POST
 @organization_view(allow=can_manage_members)
+@require_POST
 def member_change_role(
     request: HttpRequest, membership_id: int, *, membership: Membership
 ) -> HttpResponse:
@@ -151,8 +151,8 @@ def member_change_role(
     return redirect("organizations:members", org_slug=organization.slug)
 
 
-@require_POST
 @organization_view()
+@require_POST
 def member_remove(
     request: HttpRequest, membership_id: int, *, membership: Membership
 ) -> HttpResponse:
@@ -212,7 +212,8 @@ def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpRe
         invitation = services.invitation_from_token(organization=organization, token=token)
     except services.InvitationError as error:
         context["error"] = " ".join(error.messages)
-        return render(request, "organizations/invitation_accept.html", context, status=400)
+        status = 404 if isinstance(error, services.InvitationNotFoundError) else 400
+        return render(request, "organizations/invitation_accept.html", context, status=status)
     context["invitation"] = invitation
     if not request.user.is_authenticated:
         return render(request, "organizations/invitation_accept.html", context)

@@ -19,3 +19,6 @@ STORAGES = {
 }
 # Fail instead of skip when PostgreSQL, Redis or Chromium is missing (CI sets this).
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+# Threads (async consumers, the live server) must not keep connections open past a test, or the
+# test database cannot be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

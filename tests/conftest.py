@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from organizations import services
+from organizations.models import Invitation, Membership, Organization, Role
+from organizations.scope import organization_scope
+from tests.factories import make_user
+
+# Every row of organisation Alpha carries this marker, so a page or response that leaks Alpha's
+# data into another organisation's view is caught by looking for it.
+CANARY = "alphacanary"
+
+
+def require_service(name: str, available: bool, how: str) -> None:
+    """Skip when a service is missing, or fail when REQUIRE_SERVICES=1 (as in CI)."""
+    if available:
+        return
+    message = f"{name} is not available: {how}"
+    if settings.REQUIRE_SERVICES:
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1 turns this skip into a failure)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    require_service("Redis", bool(url), "set REDIS_URL to run this test against Redis")
+    return url
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    require_service("Chromium", os.path.exists(path), "apt-get install -y chromium")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class World:
+    """Two organisations. Alpha is the victim, Bravo's people are the attackers."""
+
+    alpha: Organization
+    bravo: Organization
+    alpha_owner: User
+    alpha_admin: User
+    alpha_manager: User
+    alpha_member: User
+    bravo_owner: User
+    alpha_owner_membership: Membership
+    alpha_member_membership: Membership
+    alpha_invitation: Invitation
+    bravo_invitation: Invitation
+
+    def membership(self, organization: Organization, user: User) -> Membership:
+        with organization_scope(organization):
+            return Membership.objects.get(user=user)
+
+
+def _add_member(
+    organization: Organization, owner_membership: Membership, user: User, role: str
+) -> Membership:
+    invitation = services.invitation_create(
+        actor_membership=owner_membership, email=user.email, role=role
+    )
+    token = services.invitation_token(invitation)
+    return services.invitation_accept(user=user, organization=organization, token=token)
+
+
+@pytest.fixture
+def world(db, django_capture_on_commit_callbacks) -> World:
+    alpha_owner = make_user(f"owner@{CANARY}.example", f"Olga {CANARY} Owner")
+    alpha_admin = make_user(f"admin@{CANARY}.example", f"Adam {CANARY} Admin")
+    alpha_manager = make_user(f"manager@{CANARY}.example", f"Mia {CANARY} Manager")
+    alpha_member = make_user(f"member@{CANARY}.example", f"Max {CANARY} Member")
+    bravo_owner = make_user("owner@bravo.example", "Bruno Bravo")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alpha = services.organization_create(
+            actor=alpha_owner, name=f"Alpha {CANARY} Corp", slug="alpha"
+        )
+        bravo = services.organization_create(actor=bravo_owner, name="Bravo Ltd", slug="bravo")
+        with organization_scope(alpha):
+            alpha_owner_membership = Membership.objects.get(user=alpha_owner)
+        with organization_scope(bravo):
+            bravo_owner_membership = Membership.objects.get(user=bravo_owner)
+        _add_member(alpha, alpha_owner_membership, alpha_admin, Role.ADMIN)
+        _add_member(alpha, alpha_owner_membership, alpha_manager, Role.PROGRAM_MANAGER)
+        alpha_member_membership = _add_member(
+            alpha, alpha_owner_membership, alpha_member, Role.MEMBER
+        )
+        alpha_invitation = services.invitation_create(
+            actor_membership=alpha_owner_membership,
+            email=f"invitee@{CANARY}.example",
+            role=Role.MEMBER,
+        )
+        bravo_invitation = services.invitation_create(
+            actor_membership=bravo_owner_membership, email="invitee@bravo.example", role=Role.MEMBER
+        )
+    return World(
+        alpha=alpha,
+        bravo=bravo,
+        alpha_owner=alpha_owner,
+        alpha_admin=alpha_admin,
+        alpha_manager=alpha_manager,
+        alpha_member=alpha_member,
+        bravo_owner=bravo_owner,
+        alpha_owner_membership=alpha_owner_membership,
+        alpha_member_membership=alpha_member_membership,
+        alpha_invitation=alpha_invitation,
+        bravo_invitation=bravo_invitation,
+    )
+
+
+def logged_in_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def logged_in_api_client(user: User) -> APIClient:
+    client = APIClient()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

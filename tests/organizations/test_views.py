@@ -1,0 +1,164 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from organizations import services
+from organizations.models import Invitation, Membership, Organization, Role
+from organizations.scope import organization_scope
+from tests.conftest import logged_in_client
+from tests.factories import make_user
+
+
+def test_create_organisation_in_the_browser(db):
+    user = make_user("founder@example.com", "Fay Founder")
+    client = logged_in_client(user)
+    assert client.get(reverse("organizations:create")).status_code == 200
+    response = client.post(reverse("organizations:create"), {"name": "Acme Ltd", "slug": ""})
+    assert response.status_code == 302
+    assert response["Location"] == "/o/acme-ltd/"
+    page = client.get("/o/acme-ltd/")
+    assert "Acme Ltd" in page.content.decode()
+    assert "No programs yet" in page.content.decode()
+
+
+def test_invalid_organisation_form_rerenders_with_field_errors(db):
+    client = logged_in_client(make_user("founder@example.com"))
+    response = client.post(reverse("organizations:create"), {"name": "", "slug": "no spaces!"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "This field is required." in body
+    assert "Enter a valid “slug”" in body
+    assert Organization.objects.count() == 0
+
+
+def test_taken_address_is_a_field_error(world):
+    client = logged_in_client(world.bravo_owner)
+    response = client.post(reverse("organizations:create"), {"name": "Copy", "slug": "alpha"})
+    assert "That address is taken" in response.content.decode()
+
+
+def test_members_page_lists_people_with_bounded_queries(world, django_assert_max_num_queries):
+    client = logged_in_client(world.alpha_owner)
+    for index in range(10):
+        services.invitation_create(
+            actor_membership=world.alpha_owner_membership, email=f"extra{index}@example.com"
+        )
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("organizations:members", kwargs={"org_slug": "alpha"}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert world.alpha_member.email in body
+    assert "extra9@example.com" in body
+
+
+def test_participants_cannot_open_the_members_page(world):
+    response = logged_in_client(world.alpha_member).get(
+        reverse("organizations:members", kwargs={"org_slug": "alpha"})
+    )
+    assert response.status_code == 403
+
+
+def test_invite_form_errors_are_shown_and_nothing_is_sent(world, mailoutbox):
+    mailoutbox.clear()
+    client = logged_in_client(world.alpha_owner)
+    url = reverse("organizations:invitation_create", kwargs={"org_slug": "alpha"})
+    response = client.post(url, {"email": "not-an-email", "role": "member"})
+    assert response.status_code == 400
+    assert "Enter a valid email address." in response.content.decode()
+    response = client.post(url, {"email": world.alpha_member.email, "role": "member"})
+    assert "already a member" in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_invite_then_accept_through_the_link(world, mailoutbox, django_capture_on_commit_callbacks):
+    mailoutbox.clear()
+    client = logged_in_client(world.alpha_owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("organizations:invitation_create", kwargs={"org_slug": "alpha"}),
+            {"email": "newcomer@example.com", "role": "program_manager"},
+        )
+    assert response.status_code == 302
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/join/" in line)
+    path = link.split("127.0.0.1:8000")[-1].strip()
+
+    # Anonymous: told to sign up or log in with the invited address.
+    anonymous_page = logged_in_client(world.alpha_owner).__class__().get(path)
+    assert "Sign up or log in with" in anonymous_page.content.decode()
+
+    newcomer = make_user("newcomer@example.com", "Nina Newcomer")
+    newcomer_client = logged_in_client(newcomer)
+    assert "Accept and join" in newcomer_client.get(path).content.decode()
+    response = newcomer_client.post(path)
+    assert response.status_code == 302
+    assert response["Location"] == "/o/alpha/"
+    with organization_scope(world.alpha):
+        assert Membership.objects.get(user=newcomer).role == Role.PROGRAM_MANAGER
+
+    # The link is single use: a second visit says so and changes nothing.
+    again = newcomer_client.post(path)
+    assert again.status_code == 400
+    assert "already been used" in again.content.decode()
+
+
+def test_expired_link_says_so(world):
+    invitee = make_user(world.alpha_invitation.email)
+    path = services.invitation_accept_path(world.alpha_invitation)
+    Invitation.all_organizations.filter(pk=world.alpha_invitation.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    response = logged_in_client(invitee).post(path)
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    with organization_scope(world.alpha):
+        assert not Membership.objects.filter(user=invitee).exists()
+
+
+def test_role_change_and_last_owner_rule_in_the_browser(world):
+    client = logged_in_client(world.alpha_owner)
+    url = reverse(
+        "organizations:member_role",
+        kwargs={"org_slug": "alpha", "membership_id": world.alpha_member_membership.pk},
+    )
+    response = client.post(url, {"role": "report_viewer"}, follow=True)
+    assert "is now report viewer" in response.content.decode()
+    own = reverse(
+        "organizations:member_role",
+        kwargs={"org_slug": "alpha", "membership_id": world.alpha_owner_membership.pk},
+    )
+    response = client.post(own, {"role": "member"}, follow=True)
+    assert "at least one owner" in response.content.decode()
+    with organization_scope(world.alpha):
+        assert Membership.objects.get(pk=world.alpha_owner_membership.pk).role == Role.OWNER
+
+
+def test_switcher_lists_each_organisation_of_the_user(world):
+    services.organization_create(actor=world.alpha_owner, name="Second Org", slug="second")
+    response = logged_in_client(world.alpha_owner).get("/o/alpha/")
+    body = response.content.decode()
+    assert 'href="/o/second/"' in body
+    assert 'href="/o/alpha/"' in body
+    assert "Bravo" not in body
+    home = logged_in_client(world.alpha_owner).get("/home/")
+    assert home.status_code == 200
+    assert "Second Org" in home.content.decode()
+
+
+def test_single_organisation_user_lands_in_it(world):
+    response = logged_in_client(world.bravo_owner).get("/home/")
+    assert response.status_code == 302
+    assert response["Location"] == "/o/bravo/"
+
+
+def test_organisation_settings_save_and_validate(world):
+    client = logged_in_client(world.alpha_owner)
+    url = reverse("organizations:settings", kwargs={"org_slug": "alpha"})
+    response = client.post(url, {"name": "", "require_mfa_for_staff": "on"})
+    assert "This field is required." in response.content.decode()
+    response = client.post(url, {"name": "Alpha Renamed", "require_mfa_for_staff": "on"})
+    assert response.status_code == 302
+    world.alpha.refresh_from_db()
+    assert world.alpha.name == "Alpha Renamed"
+    assert world.alpha.require_mfa_for_staff
+    assert logged_in_client(world.alpha_member).get(url).status_code == 403

@@ -1,0 +1,137 @@
+"""The per-user websocket /ws/o/<slug>/notifications/, through the real ASGI stack."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+
+from mentorship.asgi import application
+from notifications.groups import user_group_name
+from tests.conftest import logged_in_client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+GOOD_ORIGIN = (b"origin", b"http://testserver")
+
+
+@sync_to_async
+def _session_cookie(user) -> bytes:
+    client = logged_in_client(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+async def _connect(path: str, *, cookie: bytes | None = None, origin=GOOD_ORIGIN):
+    headers = [origin] if origin else []
+    if cookie:
+        headers.append((b"cookie", cookie))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, code = await communicator.connect(timeout=5)
+    return communicator, connected, code
+
+
+async def test_member_connects_and_receives_their_notifications(world):
+    cookie = await _session_cookie(world.alpha_member)
+    communicator, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
+    assert connected
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "hello",
+        "organization": "alpha",
+    }
+
+    layer = get_channel_layer()
+    group = user_group_name(world.alpha.pk, world.alpha_member.pk)
+    await layer.group_send(
+        group, {"type": "notification.message", "notification": {"id": 1, "title": "Hi"}}
+    )
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "notification",
+        "notification": {"id": 1, "title": "Hi"},
+    }
+    # Another user's group does not reach this socket.
+    other = user_group_name(world.alpha.pk, world.alpha_owner.pk)
+    await layer.group_send(other, {"type": "notification.message", "notification": {"id": 2}})
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+async def test_anonymous_connection_is_refused(world):
+    _, connected, code = await _connect("/ws/o/alpha/notifications/")
+    assert not connected
+    assert code == 4401
+
+
+async def test_foreign_organisation_is_refused(world):
+    cookie = await _session_cookie(world.bravo_owner)
+    _, connected, code = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
+    assert not connected
+    assert code == 4404
+
+
+async def test_unknown_organisation_is_refused_like_a_foreign_one(world):
+    cookie = await _session_cookie(world.bravo_owner)
+    _, connected, code = await _connect("/ws/o/no-such-org/notifications/", cookie=cookie)
+    assert (connected, code) == (False, 4404)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [(b"origin", b"https://evil.example"), None],
+    ids=["foreign-origin", "no-origin"],
+)
+async def test_bad_origin_is_refused(world, origin):
+    cookie = await _session_cookie(world.alpha_member)
+    _, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie, origin=origin)
+    assert not connected
+
+
+async def test_invalid_frames_get_an_error_frame_and_the_socket_stays_open(world):
+    cookie = await _session_cookie(world.alpha_member)
+    communicator, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
+    assert connected
+    await communicator.receive_json_from(timeout=5)  # hello
+
+    await communicator.send_to(text_data="{not json")
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "error",
+        "reason": "Frame is not valid JSON.",
+    }
+
+    await communicator.send_to(text_data=json.dumps([1, 2]))
+    reply = await communicator.receive_json_from(timeout=5)
+    assert reply["type"] == "error"
+    assert '"type"' in reply["reason"]
+
+    await communicator.send_to(text_data=json.dumps({"type": "launch"}))
+    reply = await communicator.receive_json_from(timeout=5)
+    assert reply == {"type": "error", "reason": "Unknown frame type “launch”."}
+
+    await communicator.send_to(bytes_data=b"\x00\x01")
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "error"
+
+    await communicator.send_to(text_data=json.dumps({"type": "ping"}))
+    assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+    await communicator.disconnect()
+
+
+async def test_redis_channel_layer_delivers_across_layer_instances(world, redis_url, settings):
+    """With REDIS_URL the layer is channels-redis: a group send from another process reaches the socket."""
+    from channels_redis.core import RedisChannelLayer
+
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    cookie = await _session_cookie(world.alpha_member)
+    communicator, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
+    assert connected
+    await communicator.receive_json_from(timeout=5)
+    # A separate layer instance stands for a Celery worker or another web process.
+    other_process_layer = RedisChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"])
+    group = user_group_name(world.alpha.pk, world.alpha_member.pk)
+    await other_process_layer.group_send(
+        group, {"type": "notification.message", "notification": {"id": 7}}
+    )
+    assert (await communicator.receive_json_from(timeout=5))["notification"] == {"id": 7}
+    await communicator.disconnect()
+    await other_process_layer.close_pools()

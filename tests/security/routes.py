@@ -1,0 +1,90 @@
+"""Every URL pattern of the platform, declared for the tenant-isolation walk.
+
+A new route must be added here, or tests/security/test_isolation_walk.py fails. Tenant routes
+say how to build the URL kwargs for one of organisation Alpha's objects; the walk then proves a
+member of organisation Bravo gets 404 for it, under either organisation's slug, with any method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from organizations.services import invitation_token
+from tests.conftest import World
+
+Kwargs = Callable[[World], dict]
+
+
+@dataclass(frozen=True)
+class TenantRoute:
+    """A route under /o/<org_slug>/ or /api/v1/orgs/<org_slug>/."""
+
+    object_kwargs: Kwargs = field(default=lambda world: {})
+    # Lists: the walk also reads them as Bravo and looks for Alpha's rows.
+    is_list: bool = False
+    # Reachable by a non-member who holds a secret link (an invitation); the walk then only
+    # checks that the secret does not work under another organisation and changes nothing.
+    secret_link: bool = False
+
+
+@dataclass(frozen=True)
+class GlobalRoute:
+    """A route that holds no tenant data; `reason` says why it is outside the walk."""
+
+    reason: str
+
+
+def _member(world: World) -> dict:
+    return {"membership_id": world.alpha_member_membership.pk}
+
+
+def _invitation(world: World) -> dict:
+    return {"invitation_id": world.alpha_invitation.pk}
+
+
+TENANT_ROUTES: dict[str, TenantRoute] = {
+    # Web
+    "organizations:home": TenantRoute(is_list=True),
+    "organizations:members": TenantRoute(is_list=True),
+    "organizations:member_role": TenantRoute(_member),
+    "organizations:member_remove": TenantRoute(_member),
+    "organizations:invitation_create": TenantRoute(),
+    "organizations:invitation_revoke": TenantRoute(_invitation),
+    "organizations:invitation_accept": TenantRoute(
+        lambda world: {"token": invitation_token(world.alpha_invitation)}, secret_link=True
+    ),
+    "organizations:settings": TenantRoute(),
+    # API
+    "api_organization": TenantRoute(),
+    "api_members": TenantRoute(is_list=True),
+    "api_member": TenantRoute(_member),
+    "api_invitations": TenantRoute(is_list=True),
+    "api_invitation": TenantRoute(_invitation),
+}
+
+GLOBAL_ROUTES: dict[str, GlobalRoute] = {
+    "landing": GlobalRoute("public landing page"),
+    "home": GlobalRoute("lists only the signed-in user's own memberships"),
+    "healthz": GlobalRoute("infrastructure status, no tenant data"),
+    "organizations:create": GlobalRoute("creates a new organisation owned by the requester"),
+    "accounts:settings": GlobalRoute("the signed-in user's own profile"),
+    "accounts:token_create": GlobalRoute("the signed-in user's own API tokens"),
+    "accounts:token_revoke": GlobalRoute("the signed-in user's own API tokens, looked up by user"),
+    "api_me": GlobalRoute("the signed-in user's own profile"),
+    "api_organizations": GlobalRoute("lists only the signed-in user's own memberships"),
+    "api_schema": GlobalRoute("OpenAPI document"),
+    "api_docs": GlobalRoute("API documentation page"),
+}
+
+# Third-party route families, by URL prefix.
+GLOBAL_PREFIXES: dict[str, str] = {
+    "accounts/": "django-allauth: sign-in, sign-up, email, password and MFA of the user's own account",
+    "admin/": "operators' Django admin, staff only",
+    "static/": "static files",
+}
+
+# Websocket routes (mentorship/routing.py): all are tenant routes under /ws/o/<org_slug>/.
+WEBSOCKET_ROUTES: dict[str, str] = {
+    "ws_notifications": "/ws/o/{org_slug}/notifications/",
+}

@@ -1,0 +1,113 @@
+"""A real Celery worker process consumes tasks from the configured broker.
+
+Without REDIS_URL that is kombu's filesystem transport (the embedded default, no server);
+with REDIS_URL it is Redis. Either way the task crosses a process boundary as JSON.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from django.conf import settings
+
+from mentorship.celery import app as project_app
+from organizations.models import Invitation
+from organizations.tasks import send_invitation_email
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_project_app_is_configured_for_reliable_json_tasks():
+    conf = project_app.conf
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert "organizations.tasks.send_invitation_email" in project_app.tasks
+
+
+def test_a_real_worker_consumes_a_task(tmp_path):
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    results = tmp_path / "results"
+    results.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "mentorship.settings.base", "VAR_DIR": str(tmp_path / "var")}
+    )
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url:
+        broker, transport_options = redis_url, {}
+    else:
+        broker_dir = tmp_path / "var" / "broker"
+        transport_options = {
+            "data_folder_in": str(broker_dir / "queue"),
+            "data_folder_out": str(broker_dir / "queue"),
+            "processed_folder": str(broker_dir / "processed"),
+            "control_folder": str(broker_dir / "control"),
+        }
+        broker = "filesystem://"
+    backend = f"file://{results}"
+    worker_code = (
+        "import sys; from mentorship.celery import app; "
+        f"app.conf.result_backend = {backend!r}; app.conf.task_ignore_result = False; "
+        "app.worker_main(sys.argv[1:])"
+    )
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-c",
+            worker_code,
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        client = Celery("probe", broker=broker, backend=backend)
+        client.conf.broker_transport_options = transport_options
+        client.conf.task_serializer = "json"
+        if not redis_url:
+            for folder in transport_options.values():
+                Path(folder).mkdir(parents=True, exist_ok=True)
+        # celery.accumulate is a built-in that returns its arguments: a round trip through the
+        # broker, the worker process and back, serialised as JSON both ways.
+        result = client.send_task("celery.accumulate", args=[1, "two", {"three": 3}], queue=queue)
+        assert result.get(timeout=60) == [1, "two", {"three": 3}]
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0].decode(errors="replace")
+    assert "Traceback" not in output, output
+
+
+def test_embedded_broker_needs_no_server():
+    if os.environ.get("REDIS_URL"):
+        assert settings.CELERY_BROKER_URL.startswith("redis://")
+    else:
+        assert settings.CELERY_BROKER_URL == "filesystem://"
+        assert Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).is_dir()
+
+
+@pytest.mark.django_db
+def test_invitation_email_task_sends_once_even_when_delivered_twice(world, mailoutbox):
+    mailoutbox.clear()
+    invitation = world.alpha_invitation
+    Invitation.all_organizations.filter(pk=invitation.pk).update(email_sent_at=None)
+    send_invitation_email(world.alpha.pk, invitation.pk)
+    send_invitation_email(world.alpha.pk, invitation.pk)
+    assert [m.to for m in mailoutbox] == [[invitation.email]]
+    assert "/o/alpha/join/" in mailoutbox[0].body

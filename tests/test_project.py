@@ -1,0 +1,48 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from organizations.models import Membership, Organization, Role
+from organizations.scope import organization_scope
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models():
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_working_logins(client):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())
+    organization = Organization.objects.get(slug="demo")
+    assert organization.name == "Demo Corp"
+    with organization_scope(organization):
+        roles = list(Membership.objects.values_list("role", flat=True))
+        mentors = Membership.objects.filter(user__email__startswith="mentor").count()
+        mentees = Membership.objects.filter(user__email__startswith="mentee").count()
+    assert len(roles) == 21
+    assert (
+        roles.count(Role.OWNER)
+        == roles.count(Role.PROGRAM_MANAGER)
+        == roles.count(Role.REPORT_VIEWER)
+        == 1
+    )
+    assert (mentors, mentees) == (6, 12)
+    printed = out.getvalue()
+    assert "owner@demo.mentorship.test" in printed
+    assert "mentee12@demo.mentorship.test" in printed
+    password = next(line.split(": ")[1] for line in printed.splitlines() if "password" in line)
+    response = client.post(
+        "/accounts/login/", {"login": "owner@demo.mentorship.test", "password": password}
+    )
+    assert response.status_code == 302
+    assert client.get("/home/", follow=True).redirect_chain[-1][0] == "/o/demo/"
+
+
+def test_landing_page(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Create a free account" in response.content.decode()
