@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from notifications.groups import user_group_name
+from organizations.access import missing_required_mfa
 from organizations.models import Membership, Organization
 from organizations.scope import organization_scope
 
@@ -29,7 +30,10 @@ def _find_membership(user, org_slug: str) -> Membership | None:
     if organization is None:
         return None
     with organization_scope(organization):
-        return Membership.objects.select_related("organization").filter(user=user).first()
+        membership = Membership.objects.select_related("organization", "user").filter(user=user).first()
+    if membership is not None and missing_required_mfa(membership):
+        return None
+    return membership
 
 
 class NotificationConsumer(AsyncWebsocketConsumer):

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
-from organizations.models import Membership
+from organizations.models import STAFF_ROLES, Membership
 from organizations.scope import organization_scope
 from organizations.selectors import get_membership_for, get_organization_by_slug
 
@@ -30,6 +33,13 @@ def organization_view(
         def wrapper(request: HttpRequest, org_slug: str, *args, **kwargs) -> HttpResponse:
             organization = get_organization_by_slug(org_slug)
             membership = get_membership_for(request.user, organization)
+            if missing_required_mfa(membership):
+                messages.warning(
+                    request,
+                    f"{organization.name} requires two-factor authentication for "
+                    f"{membership.get_role_display().lower()}s. Set it up to continue.",
+                )
+                return redirect("mfa_activate_totp")
             if allow is not None and not allow(membership):
                 raise PermissionDenied("Your role in this organisation does not include this page.")
             request.organization = organization
@@ -40,6 +50,15 @@ def organization_view(
         return wrapper
 
     return decorator
+
+
+def missing_required_mfa(membership: Membership) -> bool:
+    """The organisation requires MFA of owners, admins and report viewers, and this one has none."""
+    return (
+        membership.organization.require_mfa_for_staff
+        and membership.role in STAFF_ROLES
+        and not is_mfa_enabled(membership.user, types=["totp"])
+    )
 
 
 def can_manage_members(membership: Membership) -> bool:

@@ -34,7 +34,7 @@ def get_membership_for(user: User, organization: Organization) -> Membership:
         raise Http404("No such organisation.")
     with organization_scope(organization):
         try:
-            return Membership.objects.select_related("organization").get(user=user)
+            return Membership.objects.select_related("organization", "user").get(user=user)
         except Membership.DoesNotExist:
             raise Http404("No such organisation.") from None
 

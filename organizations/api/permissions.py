@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import exceptions, permissions
 
+from organizations.access import missing_required_mfa
 from organizations.models import MEMBER_MANAGER_ROLES, Membership, Role
 
 
@@ -15,12 +16,24 @@ class IsOrganizationMember(permissions.BasePermission):
         if organization is None or not request.user.is_authenticated:
             raise exceptions.NotFound()
         membership = (
-            Membership.objects.filter(user=request.user).select_related("organization").first()
+            Membership.objects.filter(user=request.user)
+            .select_related("organization", "user")
+            .first()
         )
         if membership is None:
             raise exceptions.NotFound()
+        if missing_required_mfa(membership):
+            raise MfaRequiredError()
         view.membership = membership
         return True
+
+
+class MfaRequiredError(exceptions.PermissionDenied):
+    default_detail = (
+        "This organisation requires two-factor authentication for your role. "
+        "Turn it on in your account settings, then try again."
+    )
+    default_code = "mfa_required"
 
 
 class HasOrganizationRole(IsOrganizationMember):

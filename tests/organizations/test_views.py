@@ -162,3 +162,26 @@ def test_organisation_settings_save_and_validate(world):
     assert world.alpha.name == "Alpha Renamed"
     assert world.alpha.require_mfa_for_staff
     assert logged_in_client(world.alpha_member).get(url).status_code == 403
+
+
+def test_required_mfa_blocks_staff_without_it_until_they_set_it_up(world):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+
+    world.alpha.require_mfa_for_staff = True
+    world.alpha.save()
+    owner = logged_in_client(world.alpha_owner)
+    response = owner.get("/o/alpha/members/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/2fa/totp/activate/"
+    _, raw = api_token_create(user=world.alpha_owner, name="bi")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    denied = api.get("/api/v1/orgs/alpha/members/")
+    assert denied.status_code == 403 and denied.json()["code"] == "mfa_required"
+    # Participants are not affected by the staff policy.
+    assert logged_in_client(world.alpha_member).get("/o/alpha/").status_code == 200
+    TOTP.activate(world.alpha_owner, generate_totp_secret())
+    assert owner.get("/o/alpha/members/").status_code == 200
+    assert api.get("/api/v1/orgs/alpha/members/").status_code == 200

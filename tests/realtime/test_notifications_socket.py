@@ -135,3 +135,15 @@ async def test_redis_channel_layer_delivers_across_layer_instances(world, redis_
     assert (await communicator.receive_json_from(timeout=5))["notification"] == {"id": 7}
     await communicator.disconnect()
     await other_process_layer.close_pools()
+
+
+async def test_staff_without_required_mfa_is_refused(world):
+    world.alpha.require_mfa_for_staff = True
+    await sync_to_async(world.alpha.save)()
+    cookie = await _session_cookie(world.alpha_owner)
+    _, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
+    assert not connected
+    member_cookie = await _session_cookie(world.alpha_member)
+    communicator, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=member_cookie)
+    assert connected
+    await communicator.disconnect()
