@@ -30,7 +30,9 @@ def _find_membership(user, org_slug: str) -> Membership | None:
     if organization is None:
         return None
     with organization_scope(organization):
-        membership = Membership.objects.select_related("organization", "user").filter(user=user).first()
+        membership = (
+            Membership.objects.select_related("organization", "user").filter(user=user).first()
+        )
     if membership is not None and missing_required_mfa(membership):
         return None
     return membership

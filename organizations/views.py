@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -44,35 +45,35 @@ def organization_home(request: HttpRequest, *, membership: Membership) -> HttpRe
     context = {"membership": membership}
     if can_see_members(membership):
         members = selectors.members_of(organization=organization)
-        context["member_count"] = members.count()
-        context["role_counts"] = {
-            Role(row["role"]).label: row["count"] for row in _role_counts(members)
-        }
+        counts = dict(members.order_by().values_list("role").annotate(count=Count("id")))
+        context["member_count"] = sum(counts.values())
+        # In the order of the roles (owner first), not alphabetically.
+        context["role_counts"] = {role.label: counts[role] for role in Role if role in counts}
         context["open_invitation_count"] = selectors.open_invitations_of(
             organization=organization
         ).count()
     return render(request, "organizations/home.html", context)
 
 
-def _role_counts(members: QuerySet[Membership]) -> QuerySet:
-    return members.order_by().values("role").annotate(count=Count("id")).order_by("role")
-
-
 @organization_view(allow=can_see_members)
 def member_list(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    return _render_members_page(request, membership, InvitationForm())
+
+
+def _render_members_page(
+    request: HttpRequest, membership: Membership, invitation_form: InvitationForm, status: int = 200
+) -> HttpResponse:
     organization = membership.organization
-    return render(
-        request,
-        "organizations/members.html",
-        {
-            "membership": membership,
-            "members": selectors.members_of(organization=organization),
-            "invitations": selectors.open_invitations_of(organization=organization),
-            "invitation_form": InvitationForm(),
-            "roles": [(role, ROLE_DESCRIPTIONS[role]) for role in Role],
-            "role_choices": Role.choices,
-        },
-    )
+    context = {
+        "membership": membership,
+        "members": selectors.members_of(organization=organization),
+        "invitations": selectors.open_invitations_of(organization=organization),
+        "invitation_form": invitation_form,
+        "invitation_valid_days": settings.INVITATION_VALID_DAYS,
+        "roles": [(role, ROLE_DESCRIPTIONS[role]) for role in Role],
+        "role_choices": Role.choices,
+    }
+    return render(request, "organizations/members.html", context, status=status)
 
 
 @organization_view(allow=can_manage_members)
@@ -94,19 +95,7 @@ def invitation_create(request: HttpRequest, *, membership: Membership) -> HttpRe
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("organizations:members", org_slug=organization.slug)
-    return render(
-        request,
-        "organizations/members.html",
-        {
-            "membership": membership,
-            "members": selectors.members_of(organization=organization),
-            "invitations": selectors.open_invitations_of(organization=organization),
-            "invitation_form": form,
-            "roles": [(role, ROLE_DESCRIPTIONS[role]) for role in Role],
-            "role_choices": Role.choices,
-        },
-        status=400,
-    )
+    return _render_members_page(request, membership, form, status=400)
 
 
 @organization_view(allow=can_manage_members)

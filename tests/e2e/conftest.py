@@ -1,0 +1,81 @@
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live_server.
+
+The live server runs in a thread of this process, so the test reads the emails it sends from
+django.core.mail.outbox and shares its cache (rate limits, used TOTP codes; the suite's autouse
+_fresh_cache empties it around every test) and database. Without Chromium the tests skip, or fail
+when REQUIRE_SERVICES=1.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Error, sync_playwright
+
+from tests.conftest import require_service
+
+from .support import BROWSER_TIMEZONE, BrowserSession
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DESKTOP = {"width": 1280, "height": 800}
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+@pytest.fixture(scope="package")
+def _allow_orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an event loop in the test thread, so Django would refuse the
+    ORM calls a test makes. Allowed only while this package's tests run, so that the rest of the
+    suite still catches real async-unsafe calls."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def browser(_allow_orm_beside_playwright: None) -> Iterator:
+    require_service(
+        "Chromium", CHROMIUM.exists(), f"install it at {CHROMIUM} (apt-get install chromium)"
+    )
+    for stale in ARTIFACTS.glob("*/FAILED-*.png"):
+        stale.unlink()
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+        except Error as error:
+            require_service("Chromium", False, f"{CHROMIUM} does not start: {error.message}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def browser_session(request, browser, live_server) -> Iterator[BrowserSession]:
+    subdir = getattr(request.module, "ARTIFACT_SUBDIR", "e2e")
+    context = browser.new_context(
+        viewport=DESKTOP, locale="en-GB", timezone_id=BROWSER_TIMEZONE, base_url=live_server.url
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    session = BrowserSession(page, live_server.url, ARTIFACTS / subdir)
+    yield session
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        session.shoot(f"FAILED-{request.node.name}")
+    context.close()
