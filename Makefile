@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails point at the address the server listens on, unless SITE_URL says otherwise.
+export SITE_URL ?= http://$(HOST):$(PORT)
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENV := .venv/bin
 MANAGE := $(VENV)/python manage.py

@@ -141,5 +141,5 @@ def test_members_page_on_a_phone(browser_session: BrowserSession, demo_owner: Us
     s.shoot("31-members-phone-first-screen", full_page=False)
     s.open_account_menu()
     s.shoot("32-members-phone-account-menu", full_page=False)
-    assert s.page.get_by_role("menuitem", name="Log out").is_visible()
+    assert s.page.get_by_role("menuitem", name="Sign out").is_visible()
     assert not problems, "\n".join(problems)

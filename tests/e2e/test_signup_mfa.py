@@ -119,12 +119,12 @@ def test_signup_confirm_create_organisation_enable_totp_and_log_in_again(
     assert len(codes) == mfa_settings.RECOVERY_CODE_COUNT
 
     s.open_account_menu()
-    page.get_by_role("menuitem", name="Log out").click()
+    page.get_by_role("menuitem", name="Sign out").click()
     s.expect_path(r"/$")
     s.shoot("13-logged-out")
-    assert page.get_by_role("link", name="Log in").first.is_visible()
+    assert page.get_by_role("link", name="Sign in").first.is_visible()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
     s.expect_path(r"/accounts/login/")
     s.log_in(EMAIL, PASSWORD)
 
