@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mentorship.asgi import application
 from mentorship.routing import websocket_urlpatterns
 from organizations.models import Invitation, Membership
 from tests.conftest import CANARY, logged_in_client
@@ -159,8 +163,6 @@ def test_lists_contain_no_foreign_rows(world, name):
 
 
 def test_anonymous_visitors_are_sent_to_login_or_refused(world):
-    from django.test import Client
-
     anonymous = Client()
     for name, route in TENANT_ROUTES.items():
         if route.secret_link:
@@ -178,3 +180,32 @@ def test_every_websocket_route_is_declared():
         assert str(pattern.pattern).startswith("ws/o/<slug:org_slug>/"), (
             f"{pattern.name} is not under /ws/o/<slug>/"
         )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", sorted(WEBSOCKET_ROUTES))
+async def test_websocket_routes_refuse_anonymous_foreign_and_bad_origin(world, name):
+    @sync_to_async
+    def cookie_for(user) -> bytes:
+        return f"sessionid={logged_in_client(user).cookies['sessionid'].value}".encode()
+
+    async def connects(path: str, cookie: bytes | None, origin: bytes | None) -> bool:
+        headers = [(b"origin", origin)] if origin else []
+        if cookie:
+            headers.append((b"cookie", cookie))
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        connected, _ = await communicator.connect(timeout=5)
+        if connected:
+            await communicator.disconnect()
+        return connected
+
+    alpha_path = WEBSOCKET_ROUTES[name].format(org_slug=world.alpha.slug)
+    good_origin = b"http://testserver"
+    member = await cookie_for(world.alpha_member)
+    assert await connects(alpha_path, member, good_origin), "positive control: a member connects"
+    assert not await connects(alpha_path, None, good_origin), "anonymous connected"
+    assert not await connects(alpha_path, await cookie_for(world.bravo_owner), good_origin), (
+        "foreign org"
+    )
+    assert not await connects(alpha_path, member, b"https://evil.example"), "bad origin connected"
+    assert not await connects(alpha_path, member, None), "no origin connected"
