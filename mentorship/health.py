@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from asgiref.sync import sync_to_async
@@ -21,8 +22,6 @@ def _check_database() -> None:
 
 
 async def _check_channel_layer() -> None:
-    import asyncio
-
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer configured")

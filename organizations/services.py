@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 
 from accounts.models import User
+from organizations.invitation_links import read_invitation_token
 from organizations.models import (
     MEMBER_MANAGER_ROLES,
     Invitation,
@@ -20,9 +19,9 @@ from organizations.models import (
     Role,
 )
 from organizations.scope import organization_scope
+from organizations.tasks import send_invitation_email
 
 RESERVED_SLUGS = frozenset({"new", "admin", "api", "static", "media", "ws", "healthz", "accounts"})
-INVITATION_SALT = "organizations.invitation"
 INVALID_LINK_MESSAGE = "This invitation link is not valid. Check that you copied all of it."
 
 
@@ -120,30 +119,11 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
         Membership.objects.filter(pk=membership.pk).delete()
 
 
-def _invitation_salt(organization_id: int) -> str:
-    # The organisation is part of the salt, so a link never resolves under another organisation.
-    return f"{INVITATION_SALT}.{organization_id}"
-
-
-def invitation_token(invitation: Invitation) -> str:
-    payload = {"id": invitation.pk, "key": invitation.key}
-    return signing.dumps(payload, salt=_invitation_salt(invitation.organization_id), compress=True)
-
-
-def invitation_accept_path(invitation: Invitation) -> str:
-    return reverse(
-        "organizations:invitation_accept",
-        kwargs={"org_slug": invitation.organization.slug, "token": invitation_token(invitation)},
-    )
-
-
 @transaction.atomic
 def invitation_create(
     *, actor_membership: Membership, email: str, role: str = Role.MEMBER
 ) -> Invitation:
     """Invite an email address. A newer invitation replaces an open one for the same address."""
-    from organizations.tasks import send_invitation_email
-
     _require_member_manager(actor_membership)
     organization = actor_membership.organization
     email = email.strip().lower()
@@ -186,11 +166,10 @@ class InvitationNotFoundError(InvitationError):
 
 def invitation_from_token(*, organization: Organization, token: str) -> Invitation:
     """The invitation a link points to, or InvitationError saying why the link is unusable."""
-    try:
-        payload = signing.loads(token, salt=_invitation_salt(organization.pk))
-        invitation_id, key = int(payload["id"]), str(payload["key"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise InvitationNotFoundError(INVALID_LINK_MESSAGE) from None
+    decoded = read_invitation_token(organization_id=organization.pk, token=token)
+    if decoded is None:
+        raise InvitationNotFoundError(INVALID_LINK_MESSAGE)
+    invitation_id, key = decoded
     with organization_scope(organization):
         invitation = (
             Invitation.objects.select_related("organization", "invited_by")

@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from organizations.invitation_links import invitation_accept_path
 from organizations.models import Invitation, InvitationStatus, Organization
 from organizations.scope import organization_scope
 
@@ -17,8 +18,6 @@ def send_invitation_email(organization_id: int, invitation_id: int) -> None:
     The row is claimed (email_sent_at set) before sending, so a redelivered task or a second worker
     finds it claimed and sends nothing; a failed send releases the claim for the retry.
     """
-    from organizations.services import invitation_accept_path
-
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from organizations import services
+from organizations.invitation_links import invitation_token
 from organizations.models import Invitation, Membership, Organization, Role
 from organizations.scope import organization_scope
 from tests.factories import make_user
@@ -79,7 +80,7 @@ def _add_member(
     invitation = services.invitation_create(
         actor_membership=owner_membership, email=user.email, role=role
     )
-    token = services.invitation_token(invitation)
+    token = invitation_token(invitation)
     return services.invitation_accept(user=user, organization=organization, token=token)
 
 

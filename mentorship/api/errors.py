@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -88,8 +89,6 @@ def api_aware_404(request: HttpRequest, exception: Exception | None = None):
     """API paths answer 404 in the API's JSON shape; pages get the HTML 404 page."""
     if _is_api(request):
         return JsonResponse(error_body(status.HTTP_404_NOT_FOUND, "Not found."), status=404)
-    from django.views.defaults import page_not_found
-
     return page_not_found(request, exception)
 
 
@@ -98,6 +97,4 @@ def api_aware_500(request: HttpRequest):
         return JsonResponse(
             error_body(500, "Something went wrong on our side.", "server_error"), status=500
         )
-    from django.views.defaults import server_error
-
     return server_error(request)

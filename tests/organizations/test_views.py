@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations import services
+from organizations.invitation_links import invitation_accept_path
 from organizations.models import Invitation, Membership, Organization, Role
 from organizations.scope import organization_scope
 from tests.conftest import logged_in_client
@@ -105,7 +106,7 @@ def test_invite_then_accept_through_the_link(world, mailoutbox, django_capture_o
 
 def test_expired_link_says_so(world):
     invitee = make_user(world.alpha_invitation.email)
-    path = services.invitation_accept_path(world.alpha_invitation)
+    path = invitation_accept_path(world.alpha_invitation)
     Invitation.all_organizations.filter(pk=world.alpha_invitation.pk).update(
         expires_at=timezone.now() - timedelta(days=1)
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from organizations.services import invitation_token
+from organizations.invitation_links import invitation_token
 from tests.conftest import World
 
 Kwargs = Callable[[World], dict]
