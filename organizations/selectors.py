@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from organizations.models import Invitation, Membership, Organization
+from organizations.models import Invitation, InvitationStatus, Membership, Organization
 from organizations.scope import organization_scope
 
 
@@ -19,6 +19,32 @@ def memberships_of_user(user: User) -> QuerySet[Membership]:
         .select_related("organization")
         .order_by("organization__name")
     )
+
+
+def open_invitations_for_user(user: User) -> list[Invitation]:
+    """Open invitations addressed to the user's (verified) login email, in any organisation.
+
+    A cross-tenant read on purpose: the invitee is not a member yet. Only invitations to the
+    address they proved they own at sign-up, and only ones that still work.
+    """
+    if not user.is_authenticated:
+        return []
+    invitations = (
+        Invitation.all_organizations.filter(
+            email__iexact=user.email, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("organization", "invited_by")
+        .order_by("-created_at")
+    )
+    member_of = set(
+        Membership.all_organizations.filter(user=user).values_list("organization_id", flat=True)
+    )
+    return [
+        invitation
+        for invitation in invitations
+        if invitation.status == InvitationStatus.PENDING
+        and invitation.organization_id not in member_of
+    ]
 
 
 def get_organization_by_slug(slug: str) -> Organization:

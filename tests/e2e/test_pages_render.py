@@ -22,6 +22,7 @@ ARTIFACT_SUBDIR = "pages"
 OWNER_EMAIL = "owner@demo.mentorship.test"
 INVITEE_EMAIL = "newcomer@example.com"
 SECOND_ORGANISATION = "Second Chance Trust"
+INVITING_ORGANISATION = "Northwind Mentoring Guild"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -41,7 +42,17 @@ SIGNED_IN_PAGES = [
         "Mentorship programs that match the right people and keep them talking.",
         shows=("Go to your organisations",),
     ),
-    Page("home", "/home/", "Your organisations", shows=("Demo Corp", SECOND_ORGANISATION)),
+    Page(
+        "home",
+        "/home/",
+        "Your organisations",
+        shows=(
+            "Demo Corp",
+            SECOND_ORGANISATION,
+            "Invitations waiting for you",
+            INVITING_ORGANISATION,
+        ),
+    ),
     Page("organisation-home", "/o/demo/", "Demo Corp", shows=("Your role here: owner.",)),
     Page(
         "members",
@@ -82,6 +93,16 @@ def demo_owner(transactional_db) -> User:
         actor_membership=membership, email=INVITEE_EMAIL, role=Role.PROGRAM_MANAGER
     )
     services.organization_create(actor=owner, name=SECOND_ORGANISATION)
+    # Someone else's organisation has invited the owner: home lists it to accept.
+    guild_owner = User.objects.create_user(
+        email="guild@example.com", password=DEMO_PASSWORD, full_name="Gil Guild"
+    )
+    guild = services.organization_create(actor=guild_owner, name=INVITING_ORGANISATION)
+    services.invitation_create(
+        actor_membership=Membership.all_organizations.get(organization=guild, user=guild_owner),
+        email=OWNER_EMAIL,
+        role=Role.ADMIN,
+    )
     return owner
 
 

@@ -187,3 +187,26 @@ def test_required_mfa_blocks_staff_without_it_until_they_set_it_up(world):
     TOTP.activate(world.alpha_owner, generate_totp_secret())
     assert owner.get("/o/alpha/members/").status_code == 200
     assert api.get("/api/v1/orgs/alpha/members/").status_code == 200
+
+
+def test_home_lists_invitations_waiting_for_the_signed_in_address(
+    world, django_assert_max_num_queries
+):
+    invitee = make_user(world.alpha_invitation.email)
+    client = logged_in_client(invitee)
+    with django_assert_max_num_queries(6):
+        response = client.get("/home/")
+    body = response.content.decode()
+    assert "Invitations waiting for you" in body
+    assert world.alpha.name in body
+    assert invitation_accept_path(world.alpha_invitation) in body
+    # Nobody else sees it, and Bravo's invitation is not shown to Alpha's invitee.
+    assert (
+        "Invitations waiting"
+        not in logged_in_client(world.alpha_member).get("/home/?choose").content.decode()
+    )
+    assert "Bravo" not in body
+    # Once accepted, it is gone.
+    client.post(invitation_accept_path(world.alpha_invitation))
+    response = client.get("/home/")
+    assert response.status_code == 302

@@ -65,7 +65,7 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
 
 GLOBAL_ROUTES: dict[str, GlobalRoute] = {
     "landing": GlobalRoute("public landing page"),
-    "home": GlobalRoute("lists only the signed-in user's own memberships"),
+    "home": GlobalRoute("the signed-in user's own memberships and invitations to their address"),
     "healthz": GlobalRoute("infrastructure status, no tenant data"),
     "organizations:create": GlobalRoute("creates a new organisation owned by the requester"),
     "accounts:settings": GlobalRoute("the signed-in user's own profile"),
