@@ -57,3 +57,11 @@ class TenantManager(models.Manager):
 
     def get_queryset(self) -> models.QuerySet[Any]:
         return super().get_queryset().filter(organization_id=current_organization_id())
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips Model.save(), so the scope check happens here.
+        organization_id = current_organization_id()
+        objs = list(objs)
+        if any(obj.organization_id != organization_id for obj in objs):
+            raise TenantScopeError("Refusing to create rows in an organisation outside the scope.")
+        return super().bulk_create(objs, *args, **kwargs)

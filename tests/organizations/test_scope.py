@@ -40,3 +40,14 @@ def test_querysets_built_in_scope_stay_scoped_after_it(world):
 
 def test_escape_hatch_is_explicit(world):
     assert Membership.all_organizations.count() == 5
+
+
+def test_bulk_create_into_another_organisation_raises(world):
+    rows = [Membership(organization=world.alpha, user=world.bravo_owner, role="member")]
+    with organization_scope(world.bravo), pytest.raises(TenantScopeError):
+        Membership.objects.bulk_create(rows)
+    with pytest.raises(TenantScopeError):
+        Membership.objects.bulk_create(rows)
+    assert not Membership.all_organizations.filter(
+        organization=world.alpha, user=world.bravo_owner
+    ).exists()
