@@ -7,12 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
 from accounts.models import User
 from organizations import services
+from organizations.invitation_links import invitation_accept_path
 from organizations.management.commands.seed_demo import DEMO_PASSWORD
-from organizations.models import Membership, Organization, Role
+from organizations.models import Invitation, Membership, Organization, Role
 
 from .support import BrowserSession, accessibility_problems
 
@@ -122,7 +124,7 @@ def look_at(session: BrowserSession, page: Page, shot: str) -> list[str]:
         for text in page.shows
         if not session.page.get_by_role("main").get_by_text(text).first.is_visible()
     ]
-    allowed = ("status of 404",) if page.status == 404 else ()
+    allowed = (f"status of {page.status}",) if page.status >= 400 else ()
     problems += [
         f"console: {error}"
         for error in session.console_errors
@@ -163,4 +165,36 @@ def test_members_page_on_a_phone(browser_session: BrowserSession, demo_owner: Us
     s.open_account_menu()
     s.shoot("32-members-phone-account-menu", full_page=False)
     assert s.page.get_by_role("menuitem", name="Sign out").is_visible()
+    assert not problems, "\n".join(problems)
+
+
+def test_invitation_link_from_signed_out_to_joined(
+    browser_session: BrowserSession, demo_owner: User
+) -> None:
+    """The page behind an invitation email, for the invitee: before, during and after joining."""
+    s = browser_session
+    demo = Organization.objects.get(slug="demo")
+    invitation = Invitation.all_organizations.get(organization=demo, email=INVITEE_EMAIL)
+    path = invitation_accept_path(invitation)
+    signed_out = Page("join-signed-out", path, "Join Demo Corp", shows=("Sign up or sign in with",))
+    problems = look_at(s, signed_out, "40-join-signed-out")
+
+    invitee = User.objects.create_user(
+        email=INVITEE_EMAIL, password=DEMO_PASSWORD, full_name="Nia Newcomer"
+    )
+    EmailAddress.objects.create(user=invitee, email=INVITEE_EMAIL, verified=True, primary=True)
+    s.goto("/accounts/login/")
+    s.log_in(INVITEE_EMAIL, DEMO_PASSWORD)
+    s.expect_path(r"/home/$")
+    s.shoot("41-invitee-home")
+    s.page.get_by_role("link", name="Review and join").click()
+    problems += look_at(
+        s, Page("join", path, "Join Demo Corp", shows=("program manager",)), "42-join"
+    )
+    s.page.get_by_role("button", name="Accept and join").click()
+    s.expect_path(r"/o/demo/$")
+    s.shoot("43-joined")
+    assert s.page.get_by_text("Welcome to Demo Corp!").is_visible()
+    used = Page("join-used", path, "Join Demo Corp", status=400, shows=("already been used",))
+    problems += look_at(s, used, "44-join-used")
     assert not problems, "\n".join(problems)
