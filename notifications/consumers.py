@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from notifications.groups import user_group_name
+from notifications.sessions import session_fingerprint
 from organizations.access import missing_required_mfa
 from organizations.models import Membership, Organization
 from organizations.scope import organization_scope
@@ -51,6 +52,8 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.membership = membership
+        session = self.scope.get("session")
+        self.session = session_fingerprint(session.session_key if session else None)
         self.group_name = user_group_name(membership.organization_id, user.pk)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self.accept()
@@ -79,6 +82,11 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "pong"})
             return
         await self.send_error(f"Unknown frame type “{frame['type']}”.")
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """The browser session behind this socket ended (logout), or all of the user's did."""
+        if event["session"] is None or event["session"] == self.session:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
 
     async def send_error(self, reason: str) -> None:
         await self.send_json({"type": "error", "reason": reason})

@@ -147,3 +147,26 @@ async def test_staff_without_required_mfa_is_refused(world):
     communicator, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=member_cookie)
     assert connected
     await communicator.disconnect()
+
+
+async def test_logging_out_closes_that_sessions_sockets_only(world):
+    this_browser = await sync_to_async(logged_in_client)(world.alpha_member)
+    other_browser_cookie = await _session_cookie(world.alpha_member)
+    cookie = f"sessionid={this_browser.cookies['sessionid'].value}".encode()
+    this_socket, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
+    assert connected
+    other_socket, connected, _ = await _connect(
+        "/ws/o/alpha/notifications/", cookie=other_browser_cookie
+    )
+    assert connected
+    await this_socket.receive_json_from(timeout=5)
+    await other_socket.receive_json_from(timeout=5)
+
+    response = await sync_to_async(this_browser.post)("/accounts/logout/")
+    assert response.status_code == 302
+
+    closed = await this_socket.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+    await other_socket.send_to(text_data=json.dumps({"type": "ping"}))
+    assert await other_socket.receive_json_from(timeout=5) == {"type": "pong"}
+    await other_socket.disconnect()
