@@ -210,3 +210,24 @@ def test_home_lists_invitations_waiting_for_the_signed_in_address(
     client.post(invitation_accept_path(world.alpha_invitation))
     response = client.get("/home/")
     assert response.status_code == 302
+
+
+def test_a_member_leaves_from_the_overview_and_the_last_owner_cannot(world):
+    member = logged_in_client(world.alpha_member)
+    page = member.get("/o/alpha/").content.decode()
+    assert "Leave Alpha" in page
+    url = reverse(
+        "organizations:member_remove",
+        kwargs={"org_slug": "alpha", "membership_id": world.alpha_member_membership.pk},
+    )
+    response = member.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == "/home/"
+    assert member.get("/o/alpha/").status_code == 404
+    owner = logged_in_client(world.alpha_owner)
+    own = reverse(
+        "organizations:member_remove",
+        kwargs={"org_slug": "alpha", "membership_id": world.alpha_owner_membership.pk},
+    )
+    response = owner.post(own, follow=True)
+    assert "at least one owner" in response.content.decode()
