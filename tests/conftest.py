@@ -5,8 +5,10 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from asgiref.sync import SyncToAsync
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -51,6 +53,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _close_connections_of_the_async_thread():
+    """Async tests run ORM calls on asgiref's shared thread; close its connection after each test
+    so the test database can be dropped at the end of the run (PostgreSQL refuses while in use)."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 GOOD_ORIGIN = (b"origin", b"http://testserver")
 
 
-@sync_to_async
+@database_sync_to_async
 def _session_cookie(user) -> bytes:
     client = logged_in_client(user)
     return f"sessionid={client.cookies['sessionid'].value}".encode()
@@ -139,7 +139,7 @@ async def test_redis_channel_layer_delivers_across_layer_instances(world, redis_
 
 async def test_staff_without_required_mfa_is_refused(world):
     world.alpha.require_mfa_for_staff = True
-    await sync_to_async(world.alpha.save)()
+    await database_sync_to_async(world.alpha.save)()
     cookie = await _session_cookie(world.alpha_owner)
     _, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
     assert not connected
@@ -150,7 +150,7 @@ async def test_staff_without_required_mfa_is_refused(world):
 
 
 async def test_logging_out_closes_that_sessions_sockets_only(world):
-    this_browser = await sync_to_async(logged_in_client)(world.alpha_member)
+    this_browser = await database_sync_to_async(logged_in_client)(world.alpha_member)
     other_browser_cookie = await _session_cookie(world.alpha_member)
     cookie = f"sessionid={this_browser.cookies['sessionid'].value}".encode()
     this_socket, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
@@ -162,7 +162,7 @@ async def test_logging_out_closes_that_sessions_sockets_only(world):
     await this_socket.receive_json_from(timeout=5)
     await other_socket.receive_json_from(timeout=5)
 
-    response = await sync_to_async(this_browser.post)("/accounts/logout/")
+    response = await database_sync_to_async(this_browser.post)("/accounts/logout/")
     assert response.status_code == 302
 
     closed = await this_socket.receive_output(timeout=5)

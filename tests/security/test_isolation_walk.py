@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -185,7 +185,7 @@ def test_every_websocket_route_is_declared():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name", sorted(WEBSOCKET_ROUTES))
 async def test_websocket_routes_refuse_anonymous_foreign_and_bad_origin(world, name):
-    @sync_to_async
+    @database_sync_to_async
     def cookie_for(user) -> bytes:
         return f"sessionid={logged_in_client(user).cookies['sessionid'].value}".encode()
 
