@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentorship.forms import apply_validation_error
@@ -124,20 +125,38 @@ def member_change_role(
     organization = membership.organization
     target = selectors.get_member_for(organization=organization, membership_id=membership_id)
     form = RoleForm(request.POST)
+    notice = error = ""
     if not form.is_valid():
-        messages.error(request, "Choose one of the listed roles.")
+        error = "Choose one of the listed roles."
     else:
         try:
-            services.membership_change_role(
+            target = services.membership_change_role(
                 actor_membership=membership, membership=target, role=form.cleaned_data["role"]
             )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _message_of(error))
+        except (ValidationError, PermissionDenied) as failure:
+            error = _message_of(failure)
         else:
-            messages.success(
-                request, f"{target.user} is now {Role(form.cleaned_data['role']).label.lower()}."
-            )
-    return redirect("organizations:members", org_slug=organization.slug)
+            notice = f"{target.user} is now {target.get_role_display().lower()}."
+    if request.headers.get("HX-Request") and not (notice and target.pk == membership.pk):
+        # HTMX swaps just this person's row, with the outcome beside the role. Changing your own
+        # role changes what the whole page may show, so that reloads it instead.
+        context = {
+            "m": target,
+            "membership": membership,
+            "org": organization,
+            "role_choices": Role.choices,
+            "notice": notice,
+            "error": error,
+        }
+        return render(request, "organizations/_member_row.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    members_url = reverse("organizations:members", kwargs={"org_slug": organization.slug})
+    if request.headers.get("HX-Request"):
+        return HttpResponse(headers={"HX-Redirect": members_url})
+    return redirect(members_url)
 
 
 @organization_view()

@@ -198,3 +198,23 @@ def test_invitation_link_from_signed_out_to_joined(
     used = Page("join-used", path, "Join Demo Corp", status=400, shows=("already been used",))
     problems += look_at(s, used, "44-join-used")
     assert not problems, "\n".join(problems)
+
+
+def test_role_change_updates_the_row_in_place(
+    browser_session: BrowserSession, demo_owner: User
+) -> None:
+    """HTMX: changing a role swaps that person's row; the page does not reload."""
+    s = browser_session
+    sign_in_as_owner(s)
+    s.goto("/o/demo/members/")
+    s.page.evaluate("window.__notReloaded = true")
+    select = s.page.get_by_label("Role of Amara Okafor")
+    select.select_option("program_manager")
+    select.locator("xpath=..").get_by_role("button", name="Change").click()
+    s.page.get_by_text("Amara Okafor is now program manager.").wait_for()
+    assert s.page.evaluate("window.__notReloaded") is True
+    assert s.page.get_by_label("Role of Amara Okafor").input_value() == "program_manager"
+    s.shoot("50-members-role-changed")
+    s.page.reload()
+    assert s.page.get_by_label("Role of Amara Okafor").input_value() == "program_manager"
+    s.assert_no_console_errors()

@@ -231,3 +231,44 @@ def test_a_member_leaves_from_the_overview_and_the_last_owner_cannot(world):
     )
     response = owner.post(own, follow=True)
     assert "at least one owner" in response.content.decode()
+
+
+def test_role_change_over_htmx_answers_with_the_updated_row(world):
+    client = logged_in_client(world.alpha_owner)
+    url = reverse(
+        "organizations:member_role",
+        kwargs={"org_slug": "alpha", "membership_id": world.alpha_member_membership.pk},
+    )
+    response = client.post(url, {"role": "program_manager"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.startswith(f'<tr id="member-{world.alpha_member_membership.pk}">')
+    assert "is now program manager." in body
+    assert '<option value="program_manager" selected>' in body
+    refused = client.post(
+        reverse(
+            "organizations:member_role",
+            kwargs={"org_slug": "alpha", "membership_id": world.alpha_owner_membership.pk},
+        ),
+        {"role": "member"},
+        headers={"HX-Request": "true"},
+    )
+    assert "at least one owner" in refused.content.decode()
+    assert 'role="alert"' in refused.content.decode()
+
+
+def test_changing_your_own_role_over_htmx_reloads_the_page(world):
+    services.membership_change_role(
+        actor_membership=world.alpha_owner_membership,
+        membership=world.membership(world.alpha, world.alpha_admin),
+        role="owner",
+    )
+    url = reverse(
+        "organizations:member_role",
+        kwargs={"org_slug": "alpha", "membership_id": world.alpha_owner_membership.pk},
+    )
+    response = logged_in_client(world.alpha_owner).post(
+        url, {"role": "admin"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/o/alpha/members/"
