@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from asgiref.sync import SyncToAsync
@@ -17,6 +18,9 @@ from organizations import services
 from organizations.invitation_links import invitation_token
 from organizations.models import Invitation, Membership, Organization, Role
 from organizations.scope import organization_scope
+from programs import services as program_services
+from programs.models import Cohort, Program
+from programs.services import CohortSettings, ProgramSettings
 from tests.factories import make_user
 
 # Every row of organisation Alpha carries this marker, so a page or response that leaks Alpha's
@@ -78,6 +82,8 @@ class World:
     alpha_member_membership: Membership
     alpha_invitation: Invitation
     bravo_invitation: Invitation
+    alpha_program: Program
+    alpha_cohort: Cohort
 
     def membership(self, organization: Organization, user: User) -> Membership:
         with organization_scope(organization):
@@ -124,6 +130,26 @@ def world(db, django_capture_on_commit_callbacks) -> World:
         bravo_invitation = services.invitation_create(
             actor_membership=bravo_owner_membership, email="invitee@bravo.example", role=Role.MEMBER
         )
+    alpha_program = program_services.program_create(
+        actor_membership=alpha_owner_membership,
+        values=ProgramSettings(name=f"Alpha {CANARY} Leadership", purpose=f"Grow {CANARY} leaders"),
+    )
+    program_services.program_manager_assign(
+        actor_membership=alpha_owner_membership, program=alpha_program, user_id=alpha_manager.pk
+    )
+    alpha_cohort = program_services.cohort_create(
+        actor_membership=alpha_owner_membership,
+        program=alpha_program,
+        values=CohortSettings(
+            name=f"Spring {CANARY}",
+            enrolment_opens_on=date(2027, 1, 1),
+            enrolment_closes_on=date(2027, 1, 31),
+            starts_on=date(2027, 2, 1),
+            ends_on=date(2027, 7, 31),
+            target_mentors=5,
+            target_mentees=10,
+        ),
+    )
     return World(
         alpha=alpha,
         bravo=bravo,
@@ -136,6 +162,8 @@ def world(db, django_capture_on_commit_callbacks) -> World:
         alpha_member_membership=alpha_member_membership,
         alpha_invitation=alpha_invitation,
         bravo_invitation=bravo_invitation,
+        alpha_program=alpha_program,
+        alpha_cohort=alpha_cohort,
     )
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "organizations",
     "accounts",
+    "programs",
     "notifications",
 ]
 
@@ -163,6 +164,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Periodic scans, declared in code; django-celery-beat's DatabaseScheduler installs them.
+# Hourly, so a cohort moves within the hour its date comes, whatever the time zone.
+CELERY_BEAT_SCHEDULE = {
+    "advance-cohorts-by-date": {
+        "task": "programs.tasks.advance_cohorts_by_date",
+        "schedule": 60 * 60,
+    },
+}
 
 # Email: EMAIL_URL, e.g. smtp://user:password@host:587?tls=True; the console otherwise.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,79 @@
+"""Reads of programs and cohorts, always within the organisation and the reader's role."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from organizations.models import Membership, Role
+from organizations.scope import organization_scope
+from programs.access import SEES_ALL_PROGRAMS_ROLES
+from programs.models import Cohort, CohortStatus, Program, ProgramManager
+
+
+def programs_visible_to(membership: Membership) -> QuerySet[Program]:
+    """Owners, admins and report viewers see every program; program managers see theirs."""
+    with organization_scope(membership.organization):
+        programs = Program.objects.all()
+        if membership.role not in SEES_ALL_PROGRAMS_ROLES:
+            if membership.role != Role.PROGRAM_MANAGER:
+                return programs.none()
+            managed = ProgramManager.objects.filter(user_id=membership.user_id).values("program_id")
+            programs = programs.filter(pk__in=managed)
+        return programs
+
+
+def program_list_for(membership: Membership) -> QuerySet[Program]:
+    """The program list: each program with its cohort counts, in one query."""
+    with organization_scope(membership.organization):
+        return programs_visible_to(membership).annotate(
+            cohort_count=Count("cohorts", distinct=True),
+            open_cohort_count=Count(
+                "cohorts",
+                filter=Q(cohorts__status__in=[CohortStatus.ENROLLING, CohortStatus.MATCHING]),
+                distinct=True,
+            ),
+        )
+
+
+def get_program_for(membership: Membership, program_id: int) -> Program:
+    with organization_scope(membership.organization):
+        try:
+            return programs_visible_to(membership).get(pk=program_id)
+        except (Program.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such program.") from None
+
+
+def program_managers_of(program: Program) -> QuerySet[ProgramManager]:
+    with organization_scope(program.organization):
+        return (
+            ProgramManager.objects.filter(program=program)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+
+
+def cohorts_of(program: Program) -> QuerySet[Cohort]:
+    with organization_scope(program.organization):
+        return Cohort.objects.filter(program=program)
+
+
+def get_cohort_for(membership: Membership, program: Program, cohort_id: int) -> Cohort:
+    """A cohort of a program the reader may see (the program was checked by get_program_for)."""
+    with organization_scope(membership.organization):
+        try:
+            return Cohort.objects.select_related("program").get(program=program, pk=cohort_id)
+        except (Cohort.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such cohort.") from None
+
+
+def assignable_program_managers(program: Program) -> QuerySet[Membership]:
+    """Members with the program manager role who do not manage this program yet."""
+    with organization_scope(program.organization):
+        assigned = ProgramManager.objects.filter(program=program).values("user_id")
+        return (
+            Membership.objects.filter(role=Role.PROGRAM_MANAGER)
+            .exclude(user_id__in=assigned)
+            .select_related("user")
+            .order_by("user__full_name")
+        )

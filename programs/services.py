@@ -1,0 +1,347 @@
+"""Writes of programs, their managers and cohorts. Each is one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from organizations.models import Membership, Organization, Role
+from organizations.scope import organization_scope
+from programs.access import can_assign_program_managers, can_create_programs, can_manage_program
+from programs.models import (
+    Cohort,
+    CohortStatus,
+    MatchingMode,
+    MeetingCadence,
+    Program,
+    ProgramFormat,
+    ProgramManager,
+    ProgramStatus,
+)
+from programs.program_templates import PROGRAM_TEMPLATES
+
+
+@dataclass(frozen=True)
+class ProgramSettings:
+    name: str
+    purpose: str
+    description: str = ""
+    format: str = ProgramFormat.ONE_TO_ONE
+    matching_mode: str = MatchingMode.ADMIN_LED
+    default_mentor_capacity: int = 1
+    relationship_length_weeks: int = 26
+    meeting_cadence: str = MeetingCadence.FORTNIGHTLY
+
+
+def _clean_program_settings(
+    organization: Organization, values: ProgramSettings, program: Program | None
+) -> dict:
+    errors: dict[str, str] = {}
+    name, purpose = values.name.strip(), values.purpose.strip()
+    if not name:
+        errors["name"] = "Give the program a name."
+    elif (
+        Program.objects.filter(name__iexact=name)
+        .exclude(pk=program.pk if program else None)
+        .exists()
+    ):
+        errors["name"] = f"{organization.name} already has a program called “{name}”."
+    if not purpose:
+        errors["purpose"] = (
+            "Say in one sentence what the program is for; participants read it first."
+        )
+    if values.format not in ProgramFormat.values:
+        errors["format"] = "Choose one-to-one or group."
+    if values.matching_mode not in MatchingMode.values:
+        errors["matching_mode"] = "Choose how people are matched."
+    if values.meeting_cadence not in MeetingCadence.values:
+        errors["meeting_cadence"] = "Choose how often pairs should meet."
+    if not 1 <= values.default_mentor_capacity <= 50:
+        errors["default_mentor_capacity"] = "A mentor takes between 1 and 50 mentees."
+    if not 1 <= values.relationship_length_weeks <= 156:
+        errors["relationship_length_weeks"] = "A relationship lasts between 1 and 156 weeks."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "purpose": purpose,
+        "description": values.description.strip(),
+        "format": values.format,
+        "matching_mode": values.matching_mode,
+        "default_mentor_capacity": values.default_mentor_capacity,
+        "relationship_length_weeks": values.relationship_length_weeks,
+        "meeting_cadence": values.meeting_cadence,
+    }
+
+
+@transaction.atomic
+def program_create(
+    *, actor_membership: Membership, values: ProgramSettings, template: str = ""
+) -> Program:
+    """Create a draft program. A program manager who creates one becomes its manager."""
+    if not can_create_programs(actor_membership):
+        raise PermissionDenied("Only owners, admins and program managers create programs.")
+    if template and template not in PROGRAM_TEMPLATES:
+        raise ValidationError({"template": f"“{template}” is not a program template."})
+    organization = actor_membership.organization
+    with organization_scope(organization):
+        fields = _clean_program_settings(organization, values, None)
+        program = Program.objects.create(
+            organization=organization, template=template, created_by=actor_membership.user, **fields
+        )
+        if actor_membership.role == Role.PROGRAM_MANAGER:
+            ProgramManager.objects.create(
+                organization=organization, program=program, user=actor_membership.user
+            )
+    return program
+
+
+def _require_manager(actor_membership: Membership, program: Program) -> None:
+    if not can_manage_program(actor_membership, program):
+        raise PermissionDenied("You do not run this program.")
+
+
+@transaction.atomic
+def program_update(
+    *, actor_membership: Membership, program: Program, values: ProgramSettings
+) -> Program:
+    _require_manager(actor_membership, program)
+    with organization_scope(program.organization):
+        fields = _clean_program_settings(program.organization, values, program)
+        for name, value in fields.items():
+            setattr(program, name, value)
+        program.save()
+    return program
+
+
+@transaction.atomic
+def program_set_status(*, actor_membership: Membership, program: Program, status: str) -> Program:
+    """Activate or archive a program. Archiving is refused while a cohort is under way."""
+    _require_manager(actor_membership, program)
+    if status not in ProgramStatus.values:
+        raise ValidationError({"status": f"“{status}” is not a program status."})
+    with organization_scope(program.organization):
+        if status == ProgramStatus.ARCHIVED:
+            running = Cohort.objects.filter(program=program).exclude(
+                status__in=[CohortStatus.DRAFT, CohortStatus.COMPLETED]
+            )
+            if running.exists():
+                names = ", ".join(running.values_list("name", flat=True))
+                raise ValidationError(
+                    {"status": f"Complete these cohorts before archiving the program: {names}."}
+                )
+        program.status = status
+        program.save(update_fields=["status", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def program_manager_assign(
+    *, actor_membership: Membership, program: Program, user_id: int
+) -> ProgramManager:
+    """Owners and admins assign members with the program manager role to a program."""
+    if not can_assign_program_managers(actor_membership):
+        raise PermissionDenied("Only owners and admins assign program managers.")
+    with organization_scope(program.organization):
+        member = Membership.objects.select_related("user").filter(user_id=user_id).first()
+        if member is None:
+            raise ValidationError({"user": "Choose a member of this organisation."})
+        if member.role != Role.PROGRAM_MANAGER:
+            raise ValidationError(
+                {
+                    "user": f"{member.user} is {member.get_role_display().lower()}; give them the "
+                    "program manager role first (owners and admins already run every program)."
+                }
+            )
+        try:
+            with transaction.atomic():
+                return ProgramManager.objects.create(
+                    organization=program.organization, program=program, user=member.user
+                )
+        except IntegrityError:
+            raise ValidationError({"user": f"{member.user} already manages {program}."}) from None
+
+
+@transaction.atomic
+def program_manager_unassign(
+    *, actor_membership: Membership, program: Program, user_id: int
+) -> None:
+    if not can_assign_program_managers(actor_membership):
+        raise PermissionDenied("Only owners and admins assign program managers.")
+    with organization_scope(program.organization):
+        ProgramManager.objects.filter(program=program, user_id=user_id).delete()
+
+
+@dataclass(frozen=True)
+class CohortSettings:
+    name: str
+    enrolment_opens_on: date
+    enrolment_closes_on: date
+    starts_on: date
+    ends_on: date
+    target_mentors: int = 0
+    target_mentees: int = 0
+
+
+def _clean_cohort_settings(program: Program, values: CohortSettings, cohort: Cohort | None) -> dict:
+    errors: dict[str, str] = {}
+    name = values.name.strip()
+    if not name:
+        errors["name"] = "Give the cohort a name, e.g. “Spring 2027”."
+    elif (
+        Cohort.objects.filter(program=program, name__iexact=name)
+        .exclude(pk=cohort.pk if cohort else None)
+        .exists()
+    ):
+        errors["name"] = f"{program} already has a cohort called “{name}”."
+    if values.enrolment_closes_on < values.enrolment_opens_on:
+        errors["enrolment_closes_on"] = "Enrolment must close on or after the day it opens."
+    if values.starts_on < values.enrolment_closes_on:
+        errors["starts_on"] = "The cohort starts on or after the day enrolment closes."
+    if values.ends_on <= values.starts_on:
+        errors["ends_on"] = "The cohort ends after it starts."
+    if values.target_mentors < 0 or values.target_mentees < 0:
+        errors["target_mentees"] = "Targets cannot be negative."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "enrolment_opens_on": values.enrolment_opens_on,
+        "enrolment_closes_on": values.enrolment_closes_on,
+        "starts_on": values.starts_on,
+        "ends_on": values.ends_on,
+        "target_mentors": values.target_mentors,
+        "target_mentees": values.target_mentees,
+    }
+
+
+@transaction.atomic
+def cohort_create(
+    *, actor_membership: Membership, program: Program, values: CohortSettings
+) -> Cohort:
+    _require_manager(actor_membership, program)
+    if program.status == ProgramStatus.ARCHIVED:
+        raise ValidationError("This program is archived; restore it before adding cohorts.")
+    with organization_scope(program.organization):
+        fields = _clean_cohort_settings(program, values, None)
+        return Cohort.objects.create(organization=program.organization, program=program, **fields)
+
+
+@transaction.atomic
+def cohort_update(
+    *, actor_membership: Membership, cohort: Cohort, values: CohortSettings
+) -> Cohort:
+    _require_manager(actor_membership, cohort.program)
+    if cohort.status == CohortStatus.COMPLETED:
+        raise ValidationError(
+            "This cohort is completed; its dates and targets are kept as they were."
+        )
+    with organization_scope(cohort.organization):
+        fields = _clean_cohort_settings(cohort.program, values, cohort)
+        for name, value in fields.items():
+            setattr(cohort, name, value)
+        cohort.save()
+    return cohort
+
+
+# Where a cohort may go next, and what an admin is told when a date rule stands in the way.
+COHORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    CohortStatus.DRAFT: frozenset({CohortStatus.ENROLLING}),
+    CohortStatus.ENROLLING: frozenset({CohortStatus.DRAFT, CohortStatus.MATCHING}),
+    CohortStatus.MATCHING: frozenset({CohortStatus.ENROLLING, CohortStatus.ACTIVE}),
+    CohortStatus.ACTIVE: frozenset({CohortStatus.COMPLETED}),
+    CohortStatus.COMPLETED: frozenset(),
+}
+
+
+def cohort_date_rule_violation(cohort: Cohort, to_status: str, today: date) -> str | None:
+    """Why the calendar says not yet (None when it agrees). An admin may force past it."""
+    if to_status == CohortStatus.ENROLLING and today < cohort.enrolment_opens_on:
+        return f"Enrolment is set to open on {cohort.enrolment_opens_on:%-d %B %Y}."
+    if to_status == CohortStatus.MATCHING and today <= cohort.enrolment_closes_on:
+        return f"Enrolment is open until {cohort.enrolment_closes_on:%-d %B %Y}; people may still join."
+    if to_status == CohortStatus.ACTIVE and today < cohort.starts_on:
+        return f"The cohort is set to start on {cohort.starts_on:%-d %B %Y}."
+    if to_status == CohortStatus.COMPLETED and today < cohort.ends_on:
+        return f"The cohort is set to run until {cohort.ends_on:%-d %B %Y}."
+    return None
+
+
+@transaction.atomic
+def cohort_transition(
+    *,
+    actor_membership: Membership,
+    cohort: Cohort,
+    to_status: str,
+    force: bool = False,
+    today: date | None = None,
+) -> Cohort:
+    """Move a cohort along draft -> enrolling -> matching -> active -> completed.
+
+    Only the listed moves are possible. A move the calendar does not allow yet (matching before
+    enrolment closes, say) needs `force`. Opening enrolment activates a draft program.
+    """
+    _require_manager(actor_membership, cohort.program)
+    today = today or timezone.localdate()
+    with organization_scope(cohort.organization):
+        cohort = Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
+        if to_status not in CohortStatus.values:
+            raise ValidationError({"status": f"“{to_status}” is not a cohort status."})
+        if to_status not in COHORT_TRANSITIONS[cohort.status]:
+            raise ValidationError(
+                {
+                    "status": f"A {cohort.get_status_display().lower()} cohort cannot move to "
+                    f"{CohortStatus(to_status).label.lower()}."
+                }
+            )
+        program = cohort.program
+        if program.status == ProgramStatus.ARCHIVED:
+            raise ValidationError({"status": "This program is archived; restore it first."})
+        if to_status == CohortStatus.ENROLLING and today > cohort.enrolment_closes_on:
+            # Not forceable: the daily scan would close enrolment again within the hour.
+            raise ValidationError(
+                {
+                    "status": f"Enrolment closed on {cohort.enrolment_closes_on:%-d %B %Y}. "
+                    "Move the closing date first."
+                }
+            )
+        violation = cohort_date_rule_violation(cohort, to_status, today)
+        if violation and not force:
+            raise ValidationError({"status": f"{violation} Confirm to do it anyway."})
+        if to_status == CohortStatus.ENROLLING and program.status == ProgramStatus.DRAFT:
+            program.status = ProgramStatus.ACTIVE
+            program.save(update_fields=["status", "updated_at"])
+        cohort.status = to_status
+        cohort.status_changed_at = timezone.now()
+        cohort.save(update_fields=["status", "status_changed_at"])
+    return cohort
+
+
+def cohorts_advance_by_date(*, organization: Organization, today: date) -> list[Cohort]:
+    """The calendar's own moves, for the daily scan: open enrolment (in active programs) on its
+    opening day, start matching once enrolment has closed, complete cohorts past their end.
+    Matching -> active is not a calendar move: it follows publishing the matches."""
+    due_by_date = {
+        CohortStatus.ENROLLING: Q(
+            status=CohortStatus.DRAFT,
+            program__status=ProgramStatus.ACTIVE,
+            enrolment_opens_on__lte=today,
+            enrolment_closes_on__gte=today,
+        ),
+        CohortStatus.MATCHING: Q(status=CohortStatus.ENROLLING, enrolment_closes_on__lt=today),
+        CohortStatus.COMPLETED: Q(status=CohortStatus.ACTIVE, ends_on__lt=today),
+    }
+    moved: list[Cohort] = []
+    with organization_scope(organization), transaction.atomic():
+        for to_status, due in due_by_date.items():
+            for cohort in Cohort.objects.select_for_update().filter(due):
+                cohort.status = to_status
+                cohort.status_changed_at = timezone.now()
+                cohort.save(update_fields=["status", "status_changed_at"])
+                moved.append(cohort)
+    return moved
