@@ -7,10 +7,12 @@ from mentorship import health, views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
+    path("o/<slug:org_slug>/", views.organization_overview, name="overview"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("", include("organizations.urls")),
+    path("", include("programs.urls")),
     path("api/v1/", include("mentorship.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -6,7 +6,6 @@ app_name = "organizations"
 
 urlpatterns = [
     path("organizations/new/", views.organization_create, name="create"),
-    path("o/<slug:org_slug>/", views.organization_home, name="home"),
     path("o/<slug:org_slug>/members/", views.member_list, name="members"),
     path(
         "o/<slug:org_slug>/members/<int:membership_id>/role/",

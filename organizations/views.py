@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,24 +35,8 @@ def organization_create(request: HttpRequest) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             messages.success(request, f"{organization.name} is ready. You are its owner.")
-            return redirect("organizations:home", org_slug=organization.slug)
+            return redirect("overview", org_slug=organization.slug)
     return render(request, "organizations/create.html", {"form": form})
-
-
-@organization_view()
-def organization_home(request: HttpRequest, *, membership: Membership) -> HttpResponse:
-    organization = membership.organization
-    context = {"membership": membership}
-    if can_see_members(membership):
-        members = selectors.members_of(organization=organization)
-        counts = dict(members.order_by().values_list("role").annotate(count=Count("id")))
-        context["member_count"] = sum(counts.values())
-        # In the order of the roles (owner first), not alphabetically.
-        context["role_counts"] = {role.label: counts[role] for role in Role if role in counts}
-        context["open_invitation_count"] = selectors.open_invitations_of(
-            organization=organization
-        ).count()
-    return render(request, "organizations/home.html", context)
 
 
 @organization_view(allow=can_see_members)
@@ -171,7 +154,7 @@ def member_remove(
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _message_of(error))
         return redirect(
-            "organizations:members" if can_see_members(membership) else "organizations:home",
+            "organizations:members" if can_see_members(membership) else "overview",
             org_slug=organization.slug,
         )
     if target.pk == membership.pk:
@@ -235,7 +218,7 @@ def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpRe
             context["error"] = " ".join(error.messages)
             return render(request, "organizations/invitation_accept.html", context, status=400)
         messages.success(request, f"Welcome to {organization.name}!")
-        return redirect("organizations:home", org_slug=organization.slug)
+        return redirect("overview", org_slug=organization.slug)
     try:
         services.check_invitation_usable(invitation, request.user)
     except services.InvitationError as error:

@@ -26,13 +26,18 @@ def programs_visible_to(membership: Membership) -> QuerySet[Program]:
 def program_list_for(membership: Membership) -> QuerySet[Program]:
     """The program list: each program with its cohort counts, in one query."""
     with organization_scope(membership.organization):
-        return programs_visible_to(membership).annotate(
-            cohort_count=Count("cohorts", distinct=True),
-            open_cohort_count=Count(
-                "cohorts",
-                filter=Q(cohorts__status__in=[CohortStatus.ENROLLING, CohortStatus.MATCHING]),
-                distinct=True,
-            ),
+        return (
+            programs_visible_to(membership)
+            .annotate(
+                cohort_count=Count("cohorts", distinct=True),
+                open_cohort_count=Count(
+                    "cohorts",
+                    filter=Q(cohorts__status__in=[CohortStatus.ENROLLING, CohortStatus.MATCHING]),
+                    distinct=True,
+                ),
+            )
+            # Django drops Meta.ordering from GROUP BY queries; unordered pages are unstable.
+            .order_by("name", "pk")
         )
 
 
@@ -46,8 +51,10 @@ def get_program_for(membership: Membership, program_id: int) -> Program:
 
 def program_managers_of(program: Program) -> QuerySet[ProgramManager]:
     with organization_scope(program.organization):
+        # Someone who lost the program manager role (or left) no longer runs the program.
+        still_managers = Membership.objects.filter(role=Role.PROGRAM_MANAGER).values("user_id")
         return (
-            ProgramManager.objects.filter(program=program)
+            ProgramManager.objects.filter(program=program, user_id__in=still_managers)
             .select_related("user")
             .order_by("user__full_name")
         )

@@ -25,6 +25,13 @@ from programs.models import (
 )
 from programs.program_templates import PROGRAM_TEMPLATES
 
+NAME_MAX_LENGTH = 120
+PURPOSE_MAX_LENGTH = 255
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
 
 @dataclass(frozen=True)
 class ProgramSettings:
@@ -45,12 +52,18 @@ def _clean_program_settings(
     name, purpose = values.name.strip(), values.purpose.strip()
     if not name:
         errors["name"] = "Give the program a name."
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = f"Keep the name under {NAME_MAX_LENGTH} characters."
     elif (
         Program.objects.filter(name__iexact=name)
         .exclude(pk=program.pk if program else None)
         .exists()
     ):
         errors["name"] = f"{organization.name} already has a program called “{name}”."
+    if len(purpose) > PURPOSE_MAX_LENGTH:
+        errors["purpose"] = (
+            f"Keep the purpose to one sentence (at most {PURPOSE_MAX_LENGTH} characters)."
+        )
     if not purpose:
         errors["purpose"] = (
             "Say in one sentence what the program is for; participants read it first."
@@ -91,9 +104,18 @@ def program_create(
     organization = actor_membership.organization
     with organization_scope(organization):
         fields = _clean_program_settings(organization, values, None)
-        program = Program.objects.create(
-            organization=organization, template=template, created_by=actor_membership.user, **fields
-        )
+        try:
+            with transaction.atomic():
+                program = Program.objects.create(
+                    organization=organization,
+                    template=template,
+                    created_by=actor_membership.user,
+                    **fields,
+                )
+        except IntegrityError:  # the same name, created a moment ago by someone else
+            raise ValidationError(
+                {"name": f"{organization.name} already has a program called “{fields['name']}”."}
+            ) from None
         if actor_membership.role == Role.PROGRAM_MANAGER:
             ProgramManager.objects.create(
                 organization=organization, program=program, user=actor_membership.user
@@ -101,7 +123,13 @@ def program_create(
     return program
 
 
+def _require_same_organization(actor_membership: Membership, program: Program) -> None:
+    if program.organization_id != actor_membership.organization_id:
+        raise PermissionDenied("This program belongs to another organisation.")
+
+
 def _require_manager(actor_membership: Membership, program: Program) -> None:
+    _require_same_organization(actor_membership, program)
     if not can_manage_program(actor_membership, program):
         raise PermissionDenied("You do not run this program.")
 
@@ -121,19 +149,21 @@ def program_update(
 
 @transaction.atomic
 def program_set_status(*, actor_membership: Membership, program: Program, status: str) -> Program:
-    """Activate or archive a program. Archiving is refused while a cohort is under way."""
+    """Activate, archive or return a program to draft. Archiving or returning to draft is
+    refused while a cohort is under way (enrolling, matching or active)."""
     _require_manager(actor_membership, program)
     if status not in ProgramStatus.values:
         raise ValidationError({"status": f"“{status}” is not a program status."})
     with organization_scope(program.organization):
-        if status == ProgramStatus.ARCHIVED:
+        if status in (ProgramStatus.ARCHIVED, ProgramStatus.DRAFT):
             running = Cohort.objects.filter(program=program).exclude(
                 status__in=[CohortStatus.DRAFT, CohortStatus.COMPLETED]
             )
             if running.exists():
                 names = ", ".join(running.values_list("name", flat=True))
+                action = "archiving" if status == ProgramStatus.ARCHIVED else "returning to draft"
                 raise ValidationError(
-                    {"status": f"Complete these cohorts before archiving the program: {names}."}
+                    {"status": f"Complete these cohorts before {action}: {names}."}
                 )
         program.status = status
         program.save(update_fields=["status", "updated_at"])
@@ -145,16 +175,17 @@ def program_manager_assign(
     *, actor_membership: Membership, program: Program, user_id: int
 ) -> ProgramManager:
     """Owners and admins assign members with the program manager role to a program."""
+    _require_same_organization(actor_membership, program)
     if not can_assign_program_managers(actor_membership):
         raise PermissionDenied("Only owners and admins assign program managers.")
     with organization_scope(program.organization):
         member = Membership.objects.select_related("user").filter(user_id=user_id).first()
         if member is None:
-            raise ValidationError({"user": "Choose a member of this organisation."})
+            raise ValidationError({"user_id": "Choose a member of this organisation."})
         if member.role != Role.PROGRAM_MANAGER:
             raise ValidationError(
                 {
-                    "user": f"{member.user} is {member.get_role_display().lower()}; give them the "
+                    "user_id": f"{member.user} is {member.get_role_display().lower()}; give them the "
                     "program manager role first (owners and admins already run every program)."
                 }
             )
@@ -164,13 +195,16 @@ def program_manager_assign(
                     organization=program.organization, program=program, user=member.user
                 )
         except IntegrityError:
-            raise ValidationError({"user": f"{member.user} already manages {program}."}) from None
+            raise ValidationError(
+                {"user_id": f"{member.user} already manages {program}."}
+            ) from None
 
 
 @transaction.atomic
 def program_manager_unassign(
     *, actor_membership: Membership, program: Program, user_id: int
 ) -> None:
+    _require_same_organization(actor_membership, program)
     if not can_assign_program_managers(actor_membership):
         raise PermissionDenied("Only owners and admins assign program managers.")
     with organization_scope(program.organization):
@@ -193,6 +227,8 @@ def _clean_cohort_settings(program: Program, values: CohortSettings, cohort: Coh
     name = values.name.strip()
     if not name:
         errors["name"] = "Give the cohort a name, e.g. “Spring 2027”."
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = f"Keep the name under {NAME_MAX_LENGTH} characters."
     elif (
         Cohort.objects.filter(program=program, name__iexact=name)
         .exclude(pk=cohort.pk if cohort else None)
@@ -205,8 +241,9 @@ def _clean_cohort_settings(program: Program, values: CohortSettings, cohort: Coh
         errors["starts_on"] = "The cohort starts on or after the day enrolment closes."
     if values.ends_on <= values.starts_on:
         errors["ends_on"] = "The cohort ends after it starts."
-    if values.target_mentors < 0 or values.target_mentees < 0:
-        errors["target_mentees"] = "Targets cannot be negative."
+    for target in ("target_mentors", "target_mentees"):
+        if getattr(values, target) < 0:
+            errors[target] = "A target cannot be negative."
     if errors:
         raise ValidationError(errors)
     return {
@@ -229,7 +266,15 @@ def cohort_create(
         raise ValidationError("This program is archived; restore it before adding cohorts.")
     with organization_scope(program.organization):
         fields = _clean_cohort_settings(program, values, None)
-        return Cohort.objects.create(organization=program.organization, program=program, **fields)
+        try:
+            with transaction.atomic():
+                return Cohort.objects.create(
+                    organization=program.organization, program=program, **fields
+                )
+        except IntegrityError:  # the same name, created a moment ago by someone else
+            raise ValidationError(
+                {"name": f"{program} already has a cohort called “{fields['name']}”."}
+            ) from None
 
 
 @transaction.atomic
@@ -262,13 +307,13 @@ COHORT_TRANSITIONS: dict[str, frozenset[str]] = {
 def cohort_date_rule_violation(cohort: Cohort, to_status: str, today: date) -> str | None:
     """Why the calendar says not yet (None when it agrees). An admin may force past it."""
     if to_status == CohortStatus.ENROLLING and today < cohort.enrolment_opens_on:
-        return f"Enrolment is set to open on {cohort.enrolment_opens_on:%-d %B %Y}."
+        return f"Enrolment is set to open on {_day(cohort.enrolment_opens_on)}."
     if to_status == CohortStatus.MATCHING and today <= cohort.enrolment_closes_on:
-        return f"Enrolment is open until {cohort.enrolment_closes_on:%-d %B %Y}; people may still join."
+        return f"Enrolment is open until {_day(cohort.enrolment_closes_on)}; people may still join."
     if to_status == CohortStatus.ACTIVE and today < cohort.starts_on:
-        return f"The cohort is set to start on {cohort.starts_on:%-d %B %Y}."
+        return f"The cohort is set to start on {_day(cohort.starts_on)}."
     if to_status == CohortStatus.COMPLETED and today < cohort.ends_on:
-        return f"The cohort is set to run until {cohort.ends_on:%-d %B %Y}."
+        return f"The cohort is set to run until {_day(cohort.ends_on)}."
     return None
 
 
@@ -293,9 +338,11 @@ def cohort_transition(
         if to_status not in CohortStatus.values:
             raise ValidationError({"status": f"“{to_status}” is not a cohort status."})
         if to_status not in COHORT_TRANSITIONS[cohort.status]:
+            current = cohort.get_status_display().lower()
+            article = "An" if current[0] in "aeiou" else "A"
             raise ValidationError(
                 {
-                    "status": f"A {cohort.get_status_display().lower()} cohort cannot move to "
+                    "status": f"{article} {current} cohort cannot move to "
                     f"{CohortStatus(to_status).label.lower()}."
                 }
             )
@@ -306,7 +353,7 @@ def cohort_transition(
             # Not forceable: the daily scan would close enrolment again within the hour.
             raise ValidationError(
                 {
-                    "status": f"Enrolment closed on {cohort.enrolment_closes_on:%-d %B %Y}. "
+                    "status": f"Enrolment closed on {_day(cohort.enrolment_closes_on)}. "
                     "Move the closing date first."
                 }
             )

@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("organizations.api.urls")),
+    path("", include("programs.api.urls")),
 ]

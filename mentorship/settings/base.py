@@ -287,6 +287,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramStatusEnum": "programs.models.ProgramStatus",
+        "CohortStatusEnum": "programs.models.CohortStatus",
+    },
 }
 
 # Absolute links in emails point here.

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from organizations.scope import organization_scope
+from organizations.services import membership_change_role
 from programs import selectors, services
 from programs.models import Cohort, CohortStatus, Program, ProgramStatus
 from programs.program_templates import PROGRAM_TEMPLATES
@@ -177,3 +178,48 @@ def test_archiving_waits_for_running_cohorts(world):
         )
     with organization_scope(world.alpha):
         assert Program.objects.get(pk=world.alpha_program.pk).status == ProgramStatus.ACTIVE
+
+
+def test_a_demoted_program_manager_is_no_longer_listed_or_in_charge(world):
+    manager = world.membership(world.alpha, world.alpha_manager)
+    assert [m.user_id for m in selectors.program_managers_of(world.alpha_program)] == [
+        world.alpha_manager.pk
+    ]
+    membership_change_role(
+        actor_membership=world.alpha_owner_membership, membership=manager, role="member"
+    )
+    assert list(selectors.program_managers_of(world.alpha_program)) == []
+    manager.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.program_update(
+            actor_membership=manager,
+            program=world.alpha_program,
+            values=ProgramSettings(name="X", purpose="Y"),
+        )
+
+
+def test_an_admin_of_another_organisation_cannot_touch_the_program(world):
+    bravo_owner = world.membership(world.bravo, world.bravo_owner)
+    with pytest.raises(PermissionDenied):
+        services.program_set_status(
+            actor_membership=bravo_owner, program=world.alpha_program, status="archived"
+        )
+    with pytest.raises(PermissionDenied):
+        services.program_manager_unassign(
+            actor_membership=bravo_owner,
+            program=world.alpha_program,
+            user_id=world.alpha_manager.pk,
+        )
+    assert [m.user_id for m in selectors.program_managers_of(world.alpha_program)] == [
+        world.alpha_manager.pk
+    ]
+
+
+def test_a_running_program_cannot_return_to_draft(world):
+    _move(world, world.alpha_cohort, CohortStatus.ENROLLING, today=date(2027, 1, 5))
+    with pytest.raises(ValidationError, match="before returning to draft"):
+        services.program_set_status(
+            actor_membership=world.alpha_owner_membership,
+            program=world.alpha_program,
+            status="draft",
+        )

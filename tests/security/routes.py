@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from organizations.invitation_links import invitation_token
+from programs import services as program_services
+from programs.services import CohortSettings, ProgramSettings
 from tests.conftest import World
 
 Kwargs = Callable[[World], dict]
@@ -23,6 +26,9 @@ class TenantRoute:
     object_kwargs: Kwargs = field(default=lambda world: {})
     # Lists: the walk also reads them as Bravo and looks for Alpha's rows.
     is_list: bool = False
+    # Lists inside an object (a program's cohorts): the kwargs of the same list inside one of
+    # Bravo's own objects, which Bravo's owner reads there.
+    bravo_list_kwargs: Kwargs = field(default=lambda world: {})
     # Reachable by a non-member who holds a secret link (an invitation); the walk then only
     # checks that the secret does not work under another organisation and changes nothing.
     secret_link: bool = False
@@ -43,9 +49,41 @@ def _invitation(world: World) -> dict:
     return {"invitation_id": world.alpha_invitation.pk}
 
 
+def _program_manager(world: World) -> dict:
+    return {"program_id": world.alpha_program.pk, "user_id": world.alpha_manager.pk}
+
+
+def _program(world: World) -> dict:
+    return {"program_id": world.alpha_program.pk}
+
+
+def _cohort(world: World) -> dict:
+    return {"program_id": world.alpha_program.pk, "cohort_id": world.alpha_cohort.pk}
+
+
+def _bravo_program(world: World) -> dict:
+    """A program of Bravo's with a cohort, so its nested lists have rows of their own."""
+    bravo_owner = world.membership(world.bravo, world.bravo_owner)
+    program = program_services.program_create(
+        actor_membership=bravo_owner, values=ProgramSettings(name="Bravo mentoring", purpose="P")
+    )
+    program_services.cohort_create(
+        actor_membership=bravo_owner,
+        program=program,
+        values=CohortSettings(
+            name="Bravo spring",
+            enrolment_opens_on=date(2027, 1, 1),
+            enrolment_closes_on=date(2027, 1, 31),
+            starts_on=date(2027, 2, 1),
+            ends_on=date(2027, 7, 31),
+        ),
+    )
+    return {"program_id": program.pk}
+
+
 TENANT_ROUTES: dict[str, TenantRoute] = {
     # Web
-    "organizations:home": TenantRoute(is_list=True),
+    "overview": TenantRoute(is_list=True),
     "organizations:members": TenantRoute(is_list=True),
     "organizations:member_role": TenantRoute(_member),
     "organizations:member_remove": TenantRoute(_member),
@@ -55,12 +93,34 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
         lambda world: {"token": invitation_token(world.alpha_invitation)}, secret_link=True
     ),
     "organizations:settings": TenantRoute(),
+    "programs:list": TenantRoute(is_list=True),
+    "programs:create": TenantRoute(),
+    "programs:detail": TenantRoute(_program),
+    "programs:edit": TenantRoute(_program),
+    "programs:status": TenantRoute(_program),
+    "programs:manager_assign": TenantRoute(_program),
+    "programs:manager_remove": TenantRoute(
+        lambda world: {**_program(world), "user_id": world.alpha_manager.pk}
+    ),
+    "programs:cohort_create": TenantRoute(_program),
+    "programs:cohort_detail": TenantRoute(_cohort),
+    "programs:cohort_edit": TenantRoute(_cohort),
+    "programs:cohort_status": TenantRoute(_cohort),
     # API
     "api_organization": TenantRoute(),
     "api_members": TenantRoute(is_list=True),
     "api_member": TenantRoute(_member),
     "api_invitations": TenantRoute(is_list=True),
     "api_invitation": TenantRoute(_invitation),
+    "api_programs": TenantRoute(is_list=True),
+    "api_program": TenantRoute(_program),
+    # The templates are the platform's, not Alpha's rows: paginated, but no canary to look for.
+    "api_program_templates": TenantRoute(),
+    "api_program_managers": TenantRoute(_program, is_list=True, bravo_list_kwargs=_bravo_program),
+    "api_program_manager": TenantRoute(_program_manager),
+    "api_cohorts": TenantRoute(_program, is_list=True, bravo_list_kwargs=_bravo_program),
+    "api_cohort": TenantRoute(_cohort),
+    "api_cohort_transition": TenantRoute(_cohort),
 }
 
 GLOBAL_ROUTES: dict[str, GlobalRoute] = {

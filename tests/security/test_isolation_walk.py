@@ -148,7 +148,8 @@ def test_another_organisation_gets_404_for_every_method(world, name):
 
 @pytest.mark.parametrize("name", sorted(n for n, r in TENANT_ROUTES.items() if r.is_list))
 def test_lists_contain_no_foreign_rows(world, name):
-    url = reverse(name, kwargs={"org_slug": world.bravo.slug})
+    route = TENANT_ROUTES[name]
+    url = reverse(name, kwargs={"org_slug": world.bravo.slug, **route.bravo_list_kwargs(world)})
     response = logged_in_client(world.bravo_owner).get(url)
     assert response.status_code == 200
     body = response.content.decode()
@@ -156,9 +157,7 @@ def test_lists_contain_no_foreign_rows(world, name):
     if name.startswith("api_"):
         assert "results" in response.json(), f"{name} is a list but is not paginated"
     # Positive control: the same list read by Alpha's owner does show Alpha's rows.
-    own = logged_in_client(world.alpha_owner).get(
-        reverse(name, kwargs={"org_slug": world.alpha.slug})
-    )
+    own = logged_in_client(world.alpha_owner).get(_tenant_url(name, route, world, world.alpha.slug))
     assert CANARY in own.content.decode()
 
 

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from programs.api import views
+
+PROGRAM = "orgs/<slug:org_slug>/programs/<int:program_id>/"
+COHORT = PROGRAM + "cohorts/<int:cohort_id>/"
+
+urlpatterns = [
+    path(
+        "orgs/<slug:org_slug>/programs/", views.ProgramListCreateView.as_view(), name="api_programs"
+    ),
+    path(PROGRAM, views.ProgramDetailView.as_view(), name="api_program"),
+    path(
+        "orgs/<slug:org_slug>/program-templates/",
+        views.ProgramTemplateListView.as_view(),
+        name="api_program_templates",
+    ),
+    path(
+        PROGRAM + "managers/",
+        views.ProgramManagerListView.as_view(),
+        name="api_program_managers",
+    ),
+    path(
+        PROGRAM + "managers/<int:user_id>/",
+        views.ProgramManagerDetailView.as_view(),
+        name="api_program_manager",
+    ),
+    path(PROGRAM + "cohorts/", views.CohortListCreateView.as_view(), name="api_cohorts"),
+    path(COHORT, views.CohortDetailView.as_view(), name="api_cohort"),
+    path(
+        COHORT + "transition/", views.CohortTransitionView.as_view(), name="api_cohort_transition"
+    ),
+]

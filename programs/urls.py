@@ -1,0 +1,23 @@
+from django.urls import path
+
+from programs import views
+
+app_name = "programs"
+
+prefix = "o/<slug:org_slug>/programs/"
+program = prefix + "<int:program_id>/"
+cohort = program + "cohorts/<int:cohort_id>/"
+
+urlpatterns = [
+    path(prefix, views.program_list, name="list"),
+    path(prefix + "new/", views.program_create, name="create"),
+    path(program, views.program_detail, name="detail"),
+    path(program + "edit/", views.program_edit, name="edit"),
+    path(program + "status/", views.program_status, name="status"),
+    path(program + "managers/", views.manager_assign, name="manager_assign"),
+    path(program + "managers/<int:user_id>/remove/", views.manager_remove, name="manager_remove"),
+    path(program + "cohorts/new/", views.cohort_create, name="cohort_create"),
+    path(cohort, views.cohort_detail, name="cohort_detail"),
+    path(cohort + "edit/", views.cohort_edit, name="cohort_edit"),
+    path(cohort + "status/", views.cohort_status, name="cohort_status"),
+]

@@ -1,0 +1,334 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mentorship.forms import apply_validation_error
+from organizations.access import organization_view
+from organizations.models import Membership
+from programs import selectors, services
+from programs.access import can_assign_program_managers, can_create_programs, can_manage_program
+from programs.forms import CohortForm, CohortTransitionForm, ManagerAssignForm, ProgramForm
+from programs.models import Cohort, CohortStatus, Program, ProgramStatus
+from programs.program_templates import PROGRAM_TEMPLATES
+
+COHORT_STEPS = [
+    CohortStatus.DRAFT,
+    CohortStatus.ENROLLING,
+    CohortStatus.MATCHING,
+    CohortStatus.ACTIVE,
+    CohortStatus.COMPLETED,
+]
+
+# What the button for each move says, and what it means for people.
+COHORT_ACTIONS = {
+    CohortStatus.ENROLLING: ("Open enrolment", "People can enrol and fill their profiles."),
+    CohortStatus.DRAFT: ("Back to draft", "Enrolment closes again until you reopen it."),
+    CohortStatus.MATCHING: (
+        "Close enrolment and start matching",
+        "No one else can enrol; you match the people who did.",
+    ),
+    CohortStatus.ACTIVE: ("Start mentoring", "Matched pairs begin working together."),
+    CohortStatus.COMPLETED: (
+        "Complete the cohort",
+        "Relationships end; the cohort becomes read-only.",
+    ),
+}
+
+
+def _managed_program(membership: Membership, program_id: int) -> Program:
+    program = selectors.get_program_for(membership, program_id)
+    if not can_manage_program(membership, program):
+        raise PermissionDenied("You can see this program but do not run it.")
+    return program
+
+
+@organization_view()
+def program_list(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    if membership.role == "member":
+        raise Http404("No such page.")
+    return render(
+        request,
+        "programs/list.html",
+        {
+            "membership": membership,
+            "programs": selectors.program_list_for(membership),
+            "can_create": can_create_programs(membership),
+        },
+    )
+
+
+@organization_view(allow=can_create_programs)
+def program_create(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    template_key = request.GET.get("template") or request.POST.get("template") or ""
+    if template_key not in PROGRAM_TEMPLATES and template_key != "blank":
+        return render(
+            request,
+            "programs/choose_template.html",
+            {"membership": membership, "templates": PROGRAM_TEMPLATES.values()},
+        )
+    template = PROGRAM_TEMPLATES.get(template_key)
+    initial = template.initial() if template else ProgramForm.base_initial()
+    form = ProgramForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(
+                actor_membership=membership,
+                values=form.settings(),
+                template=template.key if template else "",
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request, f"{program.name} is created as a draft. Add its first cohort next."
+            )
+            return redirect(
+                "programs:detail", org_slug=membership.organization.slug, program_id=program.pk
+            )
+    return render(
+        request,
+        "programs/form.html",
+        {
+            "membership": membership,
+            "form": form,
+            "template": template,
+            "template_key": template_key,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@organization_view()
+def program_detail(
+    request: HttpRequest, program_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = selectors.get_program_for(membership, program_id)
+    can_manage = can_manage_program(membership, program)
+    can_assign = can_assign_program_managers(membership)
+    context = {
+        "membership": membership,
+        "program": program,
+        "can_manage": can_manage,
+        "can_assign": can_assign,
+        "managers": selectors.program_managers_of(program),
+        "cohorts": selectors.cohorts_of(program),
+    }
+    if can_assign:
+        context["manager_form"] = ManagerAssignForm(
+            candidates=selectors.assignable_program_managers(program)
+        )
+    return render(request, "programs/detail.html", context)
+
+
+@organization_view()
+def program_edit(request: HttpRequest, program_id: int, *, membership: Membership) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    initial = {name: getattr(program, name) for name in ProgramForm.base_fields}
+    form = ProgramForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(
+                actor_membership=membership, program=program, values=form.settings()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Program settings saved.")
+            return redirect(
+                "programs:detail", org_slug=membership.organization.slug, program_id=program.pk
+            )
+    return render(
+        request,
+        "programs/form.html",
+        {"membership": membership, "form": form, "program": program},
+        status=400 if form.errors else 200,
+    )
+
+
+@organization_view()
+@require_POST
+def program_status(
+    request: HttpRequest, program_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    status = request.POST.get("status", "")
+    try:
+        services.program_set_status(actor_membership=membership, program=program, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{program.name} is now {ProgramStatus(status).label.lower()}.")
+    return redirect("programs:detail", org_slug=membership.organization.slug, program_id=program.pk)
+
+
+@organization_view(allow=can_assign_program_managers)
+@require_POST
+def manager_assign(
+    request: HttpRequest, program_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = selectors.get_program_for(membership, program_id)
+    form = ManagerAssignForm(
+        request.POST, candidates=selectors.assignable_program_managers(program)
+    )
+    if not form.is_valid():
+        messages.error(request, "Choose one of the listed program managers.")
+    else:
+        try:
+            assignment = services.program_manager_assign(
+                actor_membership=membership, program=program, user_id=form.cleaned_data["user_id"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{assignment.user} now runs {program.name}.")
+    return redirect("programs:detail", org_slug=membership.organization.slug, program_id=program.pk)
+
+
+@organization_view(allow=can_assign_program_managers)
+@require_POST
+def manager_remove(
+    request: HttpRequest, program_id: int, user_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = selectors.get_program_for(membership, program_id)
+    services.program_manager_unassign(actor_membership=membership, program=program, user_id=user_id)
+    messages.success(request, "Program manager removed from this program.")
+    return redirect("programs:detail", org_slug=membership.organization.slug, program_id=program.pk)
+
+
+@organization_view()
+def cohort_create(request: HttpRequest, program_id: int, *, membership: Membership) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(
+                actor_membership=membership, program=program, values=form.settings()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request, f"Cohort {cohort.name} is set up. Open enrolment when you are ready."
+            )
+            return redirect(
+                "programs:cohort_detail",
+                org_slug=membership.organization.slug,
+                program_id=program.pk,
+                cohort_id=cohort.pk,
+            )
+    return render(
+        request,
+        "programs/cohort_form.html",
+        {"membership": membership, "program": program, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@organization_view()
+def cohort_edit(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    initial = {name: getattr(cohort, name) for name in CohortForm.base_fields}
+    form = CohortForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_update(
+                actor_membership=membership, cohort=cohort, values=form.settings()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Cohort saved.")
+            return redirect(
+                "programs:cohort_detail",
+                org_slug=membership.organization.slug,
+                program_id=program.pk,
+                cohort_id=cohort.pk,
+            )
+    return render(
+        request,
+        "programs/cohort_form.html",
+        {"membership": membership, "program": program, "cohort": cohort, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _next_steps(cohort: Cohort) -> list[dict]:
+    today = timezone.localdate()
+    steps = []
+    for to_status in services.COHORT_TRANSITIONS[cohort.status]:
+        label, meaning = COHORT_ACTIONS[to_status]
+        steps.append(
+            {
+                "status": to_status,
+                "label": label,
+                "meaning": meaning,
+                "warning": services.cohort_date_rule_violation(cohort, to_status, today),
+                "forward": COHORT_STEPS.index(to_status) > COHORT_STEPS.index(cohort.status),
+            }
+        )
+    return sorted(steps, key=lambda step: not step["forward"])
+
+
+@organization_view()
+def cohort_detail(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = selectors.get_program_for(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    current = COHORT_STEPS.index(cohort.status)
+    return render(
+        request,
+        "programs/cohort_detail.html",
+        {
+            "membership": membership,
+            "program": program,
+            "cohort": cohort,
+            "can_manage": can_manage_program(membership, program),
+            "steps": [
+                {
+                    "label": step.label,
+                    "state": "done" if i < current else "current" if i == current else "todo",
+                }
+                for i, step in enumerate(COHORT_STEPS)
+            ],
+            "next_steps": _next_steps(cohort),
+        },
+    )
+
+
+@organization_view()
+@require_POST
+def cohort_status(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    form = CohortTransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            cohort = services.cohort_transition(
+                actor_membership=membership,
+                cohort=cohort,
+                to_status=form.cleaned_data["status"],
+                force=form.cleaned_data["force"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{cohort.name} is now {cohort.get_status_display().lower()}."
+            )
+    return redirect(
+        "programs:cohort_detail",
+        org_slug=membership.organization.slug,
+        program_id=program.pk,
+        cohort_id=cohort.pk,
+    )

@@ -1,0 +1,85 @@
+"""A program admin sets up a program and its first cohort in the browser, from a template."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from organizations.management.commands.seed_demo import DEMO_PASSWORD
+
+from .support import BrowserSession, accessibility_problems, field
+
+pytestmark = pytest.mark.e2e
+
+ARTIFACT_SUBDIR = "programs"
+
+
+@pytest.fixture
+def demo(transactional_db) -> None:
+    call_command("seed_demo", quiet=True)
+
+
+def test_admin_sets_up_a_program_and_opens_enrolment(browser_session: BrowserSession, demo) -> None:
+    s, page = browser_session, browser_session.page
+    s.goto("/accounts/login/")
+    s.log_in("owner@demo.mentorship.test", DEMO_PASSWORD)
+    s.expect_path(r"/o/demo/$")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
+    s.expect_path(r"/o/demo/programs/$")
+    s.shoot("01-programs-empty")
+    page.get_by_role("link", name="Create your first program").click()
+    s.shoot("02-choose-template")
+    page.get_by_role("link", name="Use the Leadership mentoring template").click()
+    assert field(page, "Relationship length (weeks)").input_value() == "26"
+    field(page, "Program name").fill("Leadership mentoring 2027")
+    s.shoot("03-program-form")
+    problems = accessibility_problems(page)
+    page.get_by_role("button", name="Create program").click()
+    s.expect_path(r"/o/demo/programs/\d+/$")
+    assert page.get_by_text("is created as a draft").is_visible()
+    s.shoot("04-program-detail-new")
+
+    page.get_by_role("link", name="Set up the first cohort").first.click()
+    today = timezone.localdate()
+    field(page, "Cohort name").fill("Spring 2027")
+    # A closing date before the opening date is refused, and nothing is lost.
+    field(page, "Enrolment opens").fill(str(today))
+    field(page, "Enrolment closes").fill(str(today - timedelta(days=1)))
+    field(page, "Mentoring starts").fill(str(today + timedelta(days=30)))
+    field(page, "Mentoring ends").fill(str(today + timedelta(days=210)))
+    field(page, "Target number of mentors").fill("6")
+    field(page, "Target number of mentees").fill("12")
+    page.get_by_role("button", name="Create cohort").click()
+    assert page.get_by_text("Enrolment must close on or after the day it opens.").is_visible()
+    s.shoot("05-cohort-form-error")
+    assert field(page, "Cohort name").input_value() == "Spring 2027"
+    field(page, "Enrolment closes").fill(str(today + timedelta(days=21)))
+    page.get_by_role("button", name="Create cohort").click()
+    s.expect_path(r"/o/demo/programs/\d+/cohorts/\d+/$")
+    s.shoot("06-cohort-draft")
+    problems += accessibility_problems(page)
+
+    page.get_by_role("button", name="Open enrolment").click()
+    assert page.get_by_text("Spring 2027 is now enrolling.").is_visible()
+    assert page.locator(".steps-bar [aria-current=step]").inner_text() == "Enrolling"
+    s.shoot("07-cohort-enrolling")
+    # Closing enrolment early asks for confirmation.
+    page.get_by_label("Do it anyway, before the date").check()
+    page.get_by_role("button", name="Close enrolment and start matching").click()
+    assert page.get_by_text("Spring 2027 is now matching.").is_visible()
+    s.shoot("08-cohort-matching")
+
+    page.get_by_role("link", name="← Leadership mentoring 2027").click()
+    assert page.get_by_text(
+        "Active", exact=True
+    ).first.is_visible()  # opening enrolment activated it
+    s.shoot("09-program-detail")
+    page.get_by_role("link", name="Overview").click()
+    assert page.get_by_role("link", name="Leadership mentoring 2027").is_visible()
+    s.shoot("10-overview-with-program")
+    # The refused cohort form answers 400, which the browser logs; nothing else may.
+    s.assert_no_console_errors(allowed=("status of 400",))
+    assert not problems, "\n".join(problems)
