@@ -2,8 +2,15 @@ from __future__ import annotations
 
 from django import forms
 
-from programs.models import MatchingMode, MeetingCadence, ProgramFormat
-from programs.services import CohortSettings, ProgramSettings
+from programs.models import (
+    Comparison,
+    MatchingMode,
+    MeetingCadence,
+    ProgramFormat,
+    QuestionAudience,
+    QuestionKind,
+)
+from programs.services import CohortSettings, ProgramSettings, QuestionSettings
 
 
 class ProgramForm(forms.Form):
@@ -92,3 +99,80 @@ class ManagerAssignForm(forms.Form):
 class CohortTransitionForm(forms.Form):
     status = forms.CharField()
     force = forms.BooleanField(required=False)
+
+
+class QuestionForm(forms.Form):
+    label = forms.CharField(max_length=255, label="Question", help_text="As people will read it.")
+    help_text = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Help text",
+        help_text="A hint shown under the question.",
+    )
+    audience = forms.ChoiceField(
+        choices=QuestionAudience.choices, widget=forms.RadioSelect, label="Who answers it"
+    )
+    kind = forms.ChoiceField(choices=QuestionKind.choices, label="Kind of answer")
+    choices = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Options",
+        help_text="For single and multiple choice only: one option per line.",
+    )
+    required = forms.BooleanField(required=False, label="People must answer it")
+    comparison = forms.ChoiceField(
+        choices=[("", "Not used for matching"), *Comparison.choices],
+        required=False,
+        label="Use for matching: compare answers by",
+    )
+    partner_id = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Compared with",
+        help_text=(
+            "For a mentee question, the mentor question it is compared with (and the other way "
+            "round). A question for both sides is compared with the other side's answer to it."
+        ),
+    )
+
+    def __init__(self, *args, partners=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner_id"].choices = [("", "—")] + [
+            (q.pk, f"{q.label} ({q.get_audience_display().lower()})") for q in partners
+        ]
+
+    def settings(self) -> QuestionSettings:
+        data = self.cleaned_data
+        return QuestionSettings(
+            label=data["label"],
+            help_text=data["help_text"],
+            audience=data["audience"],
+            kind=data["kind"],
+            required=data["required"],
+            choices=data["choices"].splitlines(),
+            comparison=data["comparison"],
+            partner_id=data["partner_id"],
+        )
+
+    @staticmethod
+    def initial_from(question) -> dict:
+        return {
+            "label": question.label,
+            "help_text": question.help_text,
+            "audience": question.audience,
+            "kind": question.kind,
+            "choices": "\n".join(question.choices),
+            "required": question.required,
+            "comparison": question.comparison,
+            "partner_id": question.partner_id,
+        }
+
+
+class SkillsForm(forms.Form):
+    skills = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label="Skill list",
+        help_text="One skill per line. Mentors pick the skills they offer, mentees the ones they want to grow.",
+    )

@@ -55,6 +55,9 @@ class Program(TenantModel):
         max_length=20, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
     )
     template = models.CharField(max_length=40, blank=True)
+    skills = models.JSONField(
+        default=list, blank=True, help_text="The skills mentors offer and mentees want, by name."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -154,3 +157,78 @@ class Cohort(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class QuestionAudience(models.TextChoices):
+    MENTEE = "mentee", "Mentees"
+    MENTOR = "mentor", "Mentors"
+    BOTH = "both", "Mentors and mentees"
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE_CHOICE = "single_choice", "Single choice"
+    MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+    SKILLS = "skills", "Skills from the program's skill list"
+    SCALE = "scale", "Scale from 1 to 5"
+    TEXT = "text", "Free text"
+    TIMEZONE = "timezone", "Time zone"
+    LANGUAGES = "languages", "Languages"
+    AVAILABILITY = "availability", "Weekly availability"
+    PERSONALITY = "personality", "Personality questionnaire (ten items)"
+
+
+# Kinds whose answer options the admin lists on the question itself.
+KINDS_WITH_CHOICES = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
+
+
+class Comparison(models.TextChoices):
+    OVERLAP = "overlap", "Overlap (share items)"
+    SIMILARITY = "similarity", "Similarity"
+    SAME = "same", "Same answer"
+    DIFFERENT = "different", "Different answer"
+    DISTANCE = "distance", "Distance (closer is better)"
+
+
+class ProfileQuestion(TenantModel):
+    """One question of a program's profile form, optionally paired with another for matching.
+
+    A mentee question mapped to its partner mentor question (e.g. "skills I want to grow" <->
+    "skills I can teach") with a comparison becomes a matching criterion.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=60)
+    audience = models.CharField(max_length=10, choices=QuestionAudience.choices)
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    label = models.CharField(max_length=255)
+    help_text = models.CharField(max_length=255, blank=True)
+    required = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    choices = models.JSONField(default=list, blank=True)
+    partner = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comparison = models.CharField(max_length=20, choices=Comparison.choices, blank=True)
+    is_standard = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "key"], name="question_unique_key_per_program"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=QuestionAudience.values), name="question_audience_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_mapped(self) -> bool:
+        return bool(self.comparison)

@@ -8,7 +8,7 @@ from django.http import Http404
 from organizations.models import Membership, Role
 from organizations.scope import organization_scope
 from programs.access import SEES_ALL_PROGRAMS_ROLES
-from programs.models import Cohort, CohortStatus, Program, ProgramManager
+from programs.models import Cohort, CohortStatus, ProfileQuestion, Program, ProgramManager
 
 
 def programs_visible_to(membership: Membership) -> QuerySet[Program]:
@@ -44,9 +44,13 @@ def program_list_for(membership: Membership) -> QuerySet[Program]:
 def get_program_for(membership: Membership, program_id: int) -> Program:
     with organization_scope(membership.organization):
         try:
-            return programs_visible_to(membership).get(pk=program_id)
+            program = programs_visible_to(membership).get(pk=program_id)
         except (Program.DoesNotExist, ValueError, TypeError):
             raise Http404("No such program.") from None
+    # It was read inside the member's organisation: reuse that row rather than fetch it again
+    # whenever the program's own reads enter its scope.
+    program.organization = membership.organization
+    return program
 
 
 def program_managers_of(program: Program) -> QuerySet[ProgramManager]:
@@ -84,3 +88,23 @@ def assignable_program_managers(program: Program) -> QuerySet[Membership]:
             .select_related("user")
             .order_by("user__full_name")
         )
+
+
+def questions_of(program: Program) -> QuerySet[ProfileQuestion]:
+    """The program's profile form, in order, with each question's matching partner."""
+    with organization_scope(program.organization):
+        return (
+            ProfileQuestion.objects.filter(program=program)
+            .select_related("partner")
+            .order_by("position", "pk")
+        )
+
+
+def get_question_for(program: Program, question_id: int) -> ProfileQuestion:
+    with organization_scope(program.organization):
+        try:
+            return ProfileQuestion.objects.select_related("program", "partner").get(
+                program=program, pk=question_id
+            )
+        except (ProfileQuestion.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such question.") from None

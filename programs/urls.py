@@ -7,6 +7,7 @@ app_name = "programs"
 prefix = "o/<slug:org_slug>/programs/"
 program = prefix + "<int:program_id>/"
 cohort = program + "cohorts/<int:cohort_id>/"
+question = program + "questions/<int:question_id>/"
 
 urlpatterns = [
     path(prefix, views.program_list, name="list"),
@@ -20,4 +21,10 @@ urlpatterns = [
     path(cohort, views.cohort_detail, name="cohort_detail"),
     path(cohort + "edit/", views.cohort_edit, name="cohort_edit"),
     path(cohort + "status/", views.cohort_status, name="cohort_status"),
+    path(program + "questions/", views.questions, name="questions"),
+    path(program + "questions/new/", views.question_create, name="question_create"),
+    path(program + "skills/", views.skills_update, name="skills"),
+    path(question + "edit/", views.question_edit, name="question_edit"),
+    path(question + "move/", views.question_move, name="question_move"),
+    path(question + "delete/", views.question_delete, name="question_delete"),
 ]

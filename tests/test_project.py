@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
+from programs.models import Cohort, CohortStatus, ProfileQuestion, Program, ProgramManager
 
 
 @pytest.mark.django_db
@@ -46,3 +47,18 @@ def test_landing_page(client, db):
     response = client.get("/")
     assert response.status_code == 200
     assert "Create a free account" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_a_program_with_an_enrolling_cohort():
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    organization = Organization.objects.get(slug="demo")
+    with organization_scope(organization):
+        program = Program.objects.get()
+        assert program.name == "Leadership mentoring"
+        assert (
+            ProgramManager.objects.get(program=program).user.email == "manager@demo.mentorship.test"
+        )
+        assert Cohort.objects.get(program=program).status == CohortStatus.ENROLLING
+        assert ProfileQuestion.objects.filter(program=program).count() == 15

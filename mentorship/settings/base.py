@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "accounts",
     "programs",
     "notifications",
+    # Last: the project package itself, for commands that draw on every app (seed_demo).
+    "mentorship",
 ]
 
 MIDDLEWARE = [

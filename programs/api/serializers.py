@@ -8,18 +8,28 @@ from rest_framework import serializers
 from programs.models import (
     Cohort,
     CohortStatus,
+    Comparison,
     MatchingMode,
     MeetingCadence,
+    ProfileQuestion,
     Program,
     ProgramFormat,
     ProgramManager,
     ProgramStatus,
+    QuestionAudience,
+    QuestionKind,
 )
 from programs.program_templates import PROGRAM_TEMPLATES
-from programs.services import COHORT_TRANSITIONS, CohortSettings, ProgramSettings
+from programs.services import (
+    COHORT_TRANSITIONS,
+    CohortSettings,
+    ProgramSettings,
+    QuestionSettings,
+)
 
 PROGRAM_SETTING_NAMES = tuple(field.name for field in fields(ProgramSettings))
 COHORT_SETTING_NAMES = tuple(field.name for field in fields(CohortSettings))
+QUESTION_SETTING_NAMES = tuple(field.name for field in fields(QuestionSettings))
 
 
 class ProgramManagerSerializer(serializers.ModelSerializer):
@@ -74,13 +84,18 @@ class ProgramListSerializer(ProgramSerializer):
 class ProgramDetailSerializer(ProgramSerializer):
     """Needs `managers` (the program's ProgramManager rows) and `can_manage` in the context."""
 
+    skills = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The skills mentors offer and mentees want: the options of skill questions.",
+    )
     managers = serializers.SerializerMethodField()
     can_manage = serializers.SerializerMethodField(
         help_text="Whether you may change this program, its managers and its cohorts."
     )
 
     class Meta(ProgramSerializer.Meta):
-        fields = [*ProgramSerializer.Meta.fields, "managers", "can_manage"]
+        fields = [*ProgramSerializer.Meta.fields, "skills", "managers", "can_manage"]
         read_only_fields = fields
 
     @extend_schema_field(ProgramManagerSerializer(many=True))
@@ -137,6 +152,11 @@ class ProgramUpdateSerializer(ProgramSettingsSerializer):
         choices=ProgramStatus.choices,
         required=False,
         help_text="Archiving is refused while a cohort is under way.",
+    )
+    skills = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Replaces the skill list. Blanks and duplicates (ignoring case) are dropped.",
     )
 
 
@@ -216,4 +236,80 @@ class CohortTransitionSerializer(serializers.Serializer):
         default=False,
         help_text="Move even though the cohort's dates say not yet (e.g. match before enrolment "
         "closes). Some moves cannot be forced.",
+    )
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The answer options (single and multiple choice questions only).",
+    )
+    partner = serializers.IntegerField(
+        source="partner_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The question of the other side this one is matched with.",
+    )
+
+    class Meta:
+        model = ProfileQuestion
+        fields = [
+            "id",
+            "key",
+            "audience",
+            "kind",
+            "label",
+            "help_text",
+            "required",
+            "position",
+            "choices",
+            "partner",
+            "comparison",
+            "is_standard",
+        ]
+        read_only_fields = fields
+
+
+class QuestionSettingsSerializer(serializers.Serializer):
+    """A question's settings. On create, label, audience and kind are required; on PATCH every
+    field is optional and those not sent keep their current value. A mentee question is paired
+    with a mentor question (and the other way round) by `partner_id` and `comparison`; to unpair
+    it, send both as null and ""."""
+
+    label = serializers.CharField(allow_blank=True)
+    audience = serializers.ChoiceField(choices=QuestionAudience.choices)
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    help_text = serializers.CharField(allow_blank=True, required=False)
+    required = serializers.BooleanField(required=False)
+    choices = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Answer options, for single and multiple choice questions: at least two.",
+    )
+    partner_id = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        help_text="The question of the other side compared with this one.",
+    )
+    comparison = serializers.ChoiceField(
+        choices=Comparison.choices,
+        allow_blank=True,
+        required=False,
+        help_text="How the two answers are compared for matching; empty when not matched on.",
+    )
+
+    def question_settings(self, base: dict | None = None) -> QuestionSettings:
+        """The settings given in the request, the rest taken from `base`."""
+        return QuestionSettings(**{**(base or {}), **self.validated_data})
+
+
+def question_settings_of(question: ProfileQuestion) -> dict:
+    return {name: getattr(question, name) for name in QUESTION_SETTING_NAMES}
+
+
+class QuestionMoveSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(
+        choices=[("up", "Up"), ("down", "Down")],
+        help_text="Swap the question with its neighbour above (up) or below (down).",
     )

@@ -4,6 +4,7 @@ from programs.api import views
 
 PROGRAM = "orgs/<slug:org_slug>/programs/<int:program_id>/"
 COHORT = PROGRAM + "cohorts/<int:cohort_id>/"
+QUESTION = PROGRAM + "questions/<int:question_id>/"
 
 urlpatterns = [
     path(
@@ -30,4 +31,7 @@ urlpatterns = [
     path(
         COHORT + "transition/", views.CohortTransitionView.as_view(), name="api_cohort_transition"
     ),
+    path(PROGRAM + "questions/", views.QuestionListCreateView.as_view(), name="api_questions"),
+    path(QUESTION, views.QuestionDetailView.as_view(), name="api_question"),
+    path(QUESTION + "move/", views.QuestionMoveView.as_view(), name="api_question_move"),
 ]

@@ -20,10 +20,14 @@ from programs.api.serializers import (
     ProgramManagerSerializer,
     ProgramTemplateSerializer,
     ProgramUpdateSerializer,
+    QuestionMoveSerializer,
+    QuestionSerializer,
+    QuestionSettingsSerializer,
     cohort_settings_of,
     program_settings_of,
+    question_settings_of,
 )
-from programs.models import Cohort, Program
+from programs.models import Cohort, ProfileQuestion, Program
 from programs.program_templates import PROGRAM_TEMPLATES
 
 
@@ -83,7 +87,8 @@ class ProgramListCreateView(OrganizationScopedMixin, generics.ListAPIView):
 
 
 class ProgramDetailView(ProgramScopedMixin, generics.GenericAPIView):
-    """One program with its managers; PATCH changes settings and status (those who run it)."""
+    """One program with its managers and skill list; PATCH changes settings, skills and status
+    together, or none of them (those who run it)."""
 
     serializer_class = ProgramDetailSerializer
 
@@ -103,6 +108,12 @@ class ProgramDetailView(ProgramScopedMixin, generics.GenericAPIView):
                     actor_membership=self.membership,
                     program=program,
                     values=incoming.program_settings(program_settings_of(program)),
+                )
+            if "skills" in incoming.validated_data:
+                program = services.program_skills_update(
+                    actor_membership=self.membership,
+                    program=program,
+                    skills=incoming.validated_data["skills"],
                 )
             if new_status and new_status != program.status:
                 program = services.program_set_status(
@@ -227,3 +238,80 @@ class CohortTransitionView(CohortScopedMixin, generics.GenericAPIView):
             force=incoming.validated_data["force"],
         )
         return Response(CohortSerializer(cohort).data)
+
+
+class QuestionListCreateView(ProgramScopedMixin, generics.ListAPIView):
+    """The program's profile form, in order; POST adds a question at the end (those who run the
+    program). Giving `partner_id` pairs the partner back with the new question."""
+
+    serializer_class = QuestionSerializer
+
+    def get_queryset(self):
+        return selectors.questions_of(self.program)
+
+    @extend_schema(request=QuestionSettingsSerializer, responses={201: QuestionSerializer})
+    def post(self, request, org_slug: str, program_id: int):
+        self.require_can_manage()
+        incoming = QuestionSettingsSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        question = services.question_create(
+            actor_membership=self.membership,
+            program=self.program,
+            values=incoming.question_settings(),
+        )
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionScopedMixin(ProgramScopedMixin):
+    question: ProfileQuestion
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.question = selectors.get_question_for(self.program, kwargs["question_id"])
+
+
+class QuestionDetailView(QuestionScopedMixin, generics.GenericAPIView):
+    """One question; PATCH changes the fields sent and keeps the others (its key never changes,
+    so answers already given stay attached); DELETE removes it and unpairs its partner."""
+
+    serializer_class = QuestionSerializer
+
+    def get(self, request, org_slug: str, program_id: int, question_id: int):
+        return Response(QuestionSerializer(self.question).data)
+
+    @extend_schema(request=QuestionSettingsSerializer, responses=QuestionSerializer)
+    def patch(self, request, org_slug: str, program_id: int, question_id: int):
+        self.require_can_manage()
+        incoming = QuestionSettingsSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        question = services.question_update(
+            actor_membership=self.membership,
+            question=self.question,
+            values=incoming.question_settings(question_settings_of(self.question)),
+        )
+        return Response(QuestionSerializer(question).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, org_slug: str, program_id: int, question_id: int):
+        self.require_can_manage()
+        services.question_delete(actor_membership=self.membership, question=self.question)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class QuestionMoveView(QuestionScopedMixin, generics.GenericAPIView):
+    """Swap the question with its neighbour; at the top (or bottom) moving further changes
+    nothing. Read the list again for the new order."""
+
+    serializer_class = QuestionMoveSerializer
+
+    @extend_schema(request=QuestionMoveSerializer, responses={204: None})
+    def post(self, request, org_slug: str, program_id: int, question_id: int):
+        self.require_can_manage()
+        incoming = QuestionMoveSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.question_move(
+            actor_membership=self.membership,
+            question=self.question,
+            direction=incoming.validated_data["direction"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,11 +17,23 @@ from programs.services.programs import (
     program_set_status,
     program_update,
 )
+from programs.services.questions import (
+    COMPARISONS_BY_KIND,
+    QuestionSettings,
+    program_skills_update,
+    question_create,
+    question_delete,
+    question_move,
+    question_update,
+    questions_install_standard,
+)
 
 __all__ = [
     "COHORT_TRANSITIONS",
+    "COMPARISONS_BY_KIND",
     "CohortSettings",
     "ProgramSettings",
+    "QuestionSettings",
     "cohort_create",
     "cohort_date_rule_violation",
     "cohort_transition",
@@ -31,5 +43,11 @@ __all__ = [
     "program_manager_assign",
     "program_manager_unassign",
     "program_set_status",
+    "program_skills_update",
     "program_update",
+    "question_create",
+    "question_delete",
+    "question_move",
+    "question_update",
+    "questions_install_standard",
 ]

@@ -18,7 +18,7 @@ from programs.models import (
     Program,
     ProgramStatus,
 )
-from programs.services.programs import NAME_MAX_LENGTH, day_label, require_program_manager
+from programs.services.common import NAME_MAX_LENGTH, day_label, require_program_manager
 
 
 @dataclass(frozen=True)

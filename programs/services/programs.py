@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
-from programs.access import can_assign_program_managers, can_create_programs, can_manage_program
+from programs.access import can_assign_program_managers, can_create_programs
 from programs.models import (
     Cohort,
     CohortStatus,
@@ -22,13 +21,13 @@ from programs.models import (
     ProgramStatus,
 )
 from programs.program_templates import PROGRAM_TEMPLATES
-
-NAME_MAX_LENGTH = 120
-PURPOSE_MAX_LENGTH = 255
-
-
-def day_label(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+from programs.services.common import (
+    NAME_MAX_LENGTH,
+    PURPOSE_MAX_LENGTH,
+    require_program_manager,
+    require_same_organization,
+)
+from programs.services.questions import questions_install_standard
 
 
 @dataclass(frozen=True)
@@ -114,22 +113,12 @@ def program_create(
             raise ValidationError(
                 {"name": f"{organization.name} already has a program called “{fields['name']}”."}
             ) from None
+        questions_install_standard(program)
         if actor_membership.role == Role.PROGRAM_MANAGER:
             ProgramManager.objects.create(
                 organization=organization, program=program, user=actor_membership.user
             )
     return program
-
-
-def _require_same_organization(actor_membership: Membership, program: Program) -> None:
-    if program.organization_id != actor_membership.organization_id:
-        raise PermissionDenied("This program belongs to another organisation.")
-
-
-def require_program_manager(actor_membership: Membership, program: Program) -> None:
-    _require_same_organization(actor_membership, program)
-    if not can_manage_program(actor_membership, program):
-        raise PermissionDenied("You do not run this program.")
 
 
 @transaction.atomic
@@ -173,7 +162,7 @@ def program_manager_assign(
     *, actor_membership: Membership, program: Program, user_id: int
 ) -> ProgramManager:
     """Owners and admins assign members with the program manager role to a program."""
-    _require_same_organization(actor_membership, program)
+    require_same_organization(actor_membership, program)
     if not can_assign_program_managers(actor_membership):
         raise PermissionDenied("Only owners and admins assign program managers.")
     with organization_scope(program.organization):
@@ -202,7 +191,7 @@ def program_manager_assign(
 def program_manager_unassign(
     *, actor_membership: Membership, program: Program, user_id: int
 ) -> None:
-    _require_same_organization(actor_membership, program)
+    require_same_organization(actor_membership, program)
     if not can_assign_program_managers(actor_membership):
         raise PermissionDenied("Only owners and admins assign program managers.")
     with organization_scope(program.organization):

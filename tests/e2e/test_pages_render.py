@@ -11,9 +11,9 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
 from accounts.models import User
+from mentorship.management.commands.seed_demo import DEMO_PASSWORD
 from organizations import services
 from organizations.invitation_links import invitation_accept_path
-from organizations.management.commands.seed_demo import DEMO_PASSWORD
 from organizations.models import Invitation, Membership, Organization, Role
 
 from .support import BrowserSession, accessibility_problems

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from organizations.management.commands.seed_demo import DEMO_PASSWORD
+from mentorship.management.commands.seed_demo import DEMO_PASSWORD
 
 from .support import BrowserSession, accessibility_problems, field
 
@@ -29,8 +29,10 @@ def test_admin_sets_up_a_program_and_opens_enrolment(browser_session: BrowserSes
     s.expect_path(r"/o/demo/$")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
     s.expect_path(r"/o/demo/programs/$")
-    s.shoot("01-programs-empty")
-    page.get_by_role("link", name="Create your first program").click()
+    # The demo already runs one program, with an enrolling cohort.
+    assert page.get_by_role("link", name="Leadership mentoring", exact=True).is_visible()
+    s.shoot("01-programs")
+    page.get_by_role("main").get_by_role("link", name="New program").click()
     s.shoot("02-choose-template")
     page.get_by_role("link", name="Use the Leadership mentoring template").click()
     assert field(page, "Relationship length (weeks)").input_value() == "26"
@@ -81,5 +83,45 @@ def test_admin_sets_up_a_program_and_opens_enrolment(browser_session: BrowserSes
     assert page.get_by_role("link", name="Leadership mentoring 2027").is_visible()
     s.shoot("10-overview-with-program")
     # The refused cohort form answers 400, which the browser logs; nothing else may.
+    s.assert_no_console_errors(allowed=("status of 400",))
+    assert not problems, "\n".join(problems)
+
+
+def test_admin_adds_a_paired_question(browser_session: BrowserSession, demo) -> None:
+    from organizations.models import Membership, Organization
+    from programs.services import ProgramSettings, program_create
+
+    organization = Organization.objects.get(slug="demo")
+    owner = Membership.all_organizations.select_related("organization", "user").get(
+        organization=organization, user__email="owner@demo.mentorship.test"
+    )
+    program = program_create(
+        actor_membership=owner, values=ProgramSettings(name="Buddies", purpose="Settle in")
+    )
+    s, page = browser_session, browser_session.page
+    s.goto(f"/accounts/login/?next=/o/demo/programs/{program.pk}/")
+    s.log_in("owner@demo.mentorship.test", DEMO_PASSWORD)
+    page.get_by_role("link", name="Profile questions and skills").click()
+    s.expect_path(rf"/o/demo/programs/{program.pk}/questions/$")
+    assert page.get_by_role("heading", name="15 questions").is_visible()
+    s.shoot("20-questions")
+    page.get_by_role("link", name="Add a question").click()
+    field(page, "Question").fill("Which tools do you want to learn?")
+    page.get_by_label("Mentees", exact=True).check()
+    field(page, "Kind of answer").select_option("multiple_choice")
+    page.get_by_label("Options (optional)").fill("Spreadsheets\nSQL\nFigma")
+    page.get_by_label("Use for matching: compare answers by (optional)").select_option("overlap")
+    s.shoot("21-question-form")
+    problems = accessibility_problems(page)
+    page.get_by_role("button", name="Add question").click()
+    # A mentee question compared by overlap needs its mentor partner: the form says so.
+    assert page.get_by_text("Choose the mentor question this one is compared with.").is_visible()
+    s.shoot("22-question-form-error")
+    page.get_by_label("Use for matching: compare answers by (optional)").select_option("")
+    page.get_by_role("button", name="Add question").click()
+    s.expect_path(rf"/o/demo/programs/{program.pk}/questions/$")
+    assert page.get_by_role("heading", name="16 questions").is_visible()
+    page.get_by_role("button", name="Move “Which tools do you want to learn?” up").click()
+    s.shoot("23-questions-after")
     s.assert_no_console_errors(allowed=("status of 400",))
     assert not problems, "\n".join(problems)

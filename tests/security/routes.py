@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from organizations.invitation_links import invitation_token
+from organizations.scope import organization_scope
 from programs import services as program_services
-from programs.services import CohortSettings, ProgramSettings
-from tests.conftest import World
+from programs.models import ProfileQuestion
+from programs.services import CohortSettings, ProgramSettings, QuestionSettings
+from tests.conftest import CANARY, World
 
 Kwargs = Callable[[World], dict]
 
@@ -55,6 +57,28 @@ def _program_manager(world: World) -> dict:
 
 def _program(world: World) -> dict:
     return {"program_id": world.alpha_program.pk}
+
+
+def _question(world: World) -> dict:
+    with organization_scope(world.alpha):
+        first = (
+            ProfileQuestion.objects.filter(program=world.alpha_program).order_by("position").first()
+        )
+    return {"program_id": world.alpha_program.pk, "question_id": first.pk}
+
+
+def _program_with_custom_question(world: World) -> dict:
+    """Alpha's program with a question of its own, so its question list shows Alpha's rows."""
+    label = f"Which {CANARY} team are you in?"
+    with organization_scope(world.alpha):
+        exists = ProfileQuestion.objects.filter(program=world.alpha_program, label=label).exists()
+    if not exists:
+        program_services.question_create(
+            actor_membership=world.alpha_owner_membership,
+            program=world.alpha_program,
+            values=QuestionSettings(label=label, audience="mentee", kind="text"),
+        )
+    return _program(world)
 
 
 def _cohort(world: World) -> dict:
@@ -106,6 +130,12 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:cohort_detail": TenantRoute(_cohort),
     "programs:cohort_edit": TenantRoute(_cohort),
     "programs:cohort_status": TenantRoute(_cohort),
+    "programs:questions": TenantRoute(_program),
+    "programs:question_create": TenantRoute(_program),
+    "programs:skills": TenantRoute(_program),
+    "programs:question_edit": TenantRoute(_question),
+    "programs:question_move": TenantRoute(_question),
+    "programs:question_delete": TenantRoute(_question),
     # API
     "api_organization": TenantRoute(),
     "api_members": TenantRoute(is_list=True),
@@ -121,6 +151,11 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "api_cohorts": TenantRoute(_program, is_list=True, bravo_list_kwargs=_bravo_program),
     "api_cohort": TenantRoute(_cohort),
     "api_cohort_transition": TenantRoute(_cohort),
+    "api_questions": TenantRoute(
+        _program_with_custom_question, is_list=True, bravo_list_kwargs=_bravo_program
+    ),
+    "api_question": TenantRoute(_question),
+    "api_question_move": TenantRoute(_question),
 }
 
 GLOBAL_ROUTES: dict[str, GlobalRoute] = {

@@ -1,4 +1,7 @@
-"""Create (or refresh) the demo organisation "Demo Corp" and print its logins. Idempotent."""
+"""Create (or refresh) the demo organisation "Demo Corp" and print its logins. Idempotent.
+
+It lives in the project package because it draws on every app: each app seeds its own part.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.db import transaction
 from accounts.models import User
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
+from programs.demo import seed_demo_programs
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Corp"
@@ -75,6 +79,11 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(
                     organization=organization, user=user, defaults={"role": role}
                 )
+            staff = Membership.objects.select_related("organization", "user")
+            seed_demo_programs(
+                owner=staff.get(user__email=f"owner@{DEMO_DOMAIN}"),
+                manager=staff.get(user__email=f"manager@{DEMO_DOMAIN}"),
+            )
         if not quiet:
             self._print_logins(people)
 
