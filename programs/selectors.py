@@ -8,7 +8,15 @@ from django.http import Http404
 from organizations.models import Membership, Role
 from organizations.scope import organization_scope
 from programs.access import SEES_ALL_PROGRAMS_ROLES
-from programs.models import Cohort, CohortStatus, ProfileQuestion, Program, ProgramManager
+from programs.models import (
+    Cohort,
+    CohortStatus,
+    Enrolment,
+    EnrolmentRole,
+    ProfileQuestion,
+    Program,
+    ProgramManager,
+)
 
 
 def programs_visible_to(membership: Membership) -> QuerySet[Program]:
@@ -108,3 +116,18 @@ def get_question_for(program: Program, question_id: int) -> ProfileQuestion:
             )
         except (ProfileQuestion.DoesNotExist, ValueError, TypeError):
             raise Http404("No such question.") from None
+
+
+def cohort_enrolment_counts(cohort: Cohort) -> dict[str, dict[str, int]]:
+    """{role: {state: count}} for a cohort, in one query."""
+    counts: dict[str, dict[str, int]] = {role: {} for role in EnrolmentRole.values}
+    with organization_scope(cohort.organization):
+        rows = (
+            Enrolment.objects.filter(cohort=cohort)
+            .order_by()
+            .values_list("role", "state")
+            .annotate(count=Count("id"))
+        )
+        for role, state, count in rows:
+            counts[role][state] = count
+    return counts

@@ -21,7 +21,15 @@ from programs.forms import (
     QuestionForm,
     SkillsForm,
 )
-from programs.models import Cohort, CohortStatus, ProfileQuestion, Program, ProgramStatus
+from programs.models import (
+    Cohort,
+    CohortStatus,
+    EnrolmentRole,
+    EnrolmentState,
+    ProfileQuestion,
+    Program,
+    ProgramStatus,
+)
 from programs.program_templates import PROGRAM_TEMPLATES
 
 COHORT_STEPS = [
@@ -308,8 +316,32 @@ def cohort_detail(
                 for i, step in enumerate(COHORT_STEPS)
             ],
             "next_steps": _next_steps(cohort),
+            "participants": _participant_summary(cohort),
         },
     )
+
+
+def _participant_summary(cohort: Cohort) -> list[dict]:
+    """Per side: how many enrolled (not withdrawn), how many have a complete profile, the target."""
+    counts = selectors.cohort_enrolment_counts(cohort)
+    ready = (EnrolmentState.PROFILE_COMPLETE, EnrolmentState.MATCHED)
+    summary = []
+    for role, label, target in (
+        (EnrolmentRole.MENTOR, "Mentors", cohort.target_mentors),
+        (EnrolmentRole.MENTEE, "Mentees", cohort.target_mentees),
+    ):
+        by_state = counts[role]
+        enrolled = sum(n for state, n in by_state.items() if state != EnrolmentState.WITHDRAWN)
+        summary.append(
+            {
+                "label": label,
+                "enrolled": enrolled,
+                "ready": sum(by_state.get(state, 0) for state in ready),
+                "withdrawn": by_state.get(EnrolmentState.WITHDRAWN, 0),
+                "target": target,
+            }
+        )
+    return summary
 
 
 @organization_view()

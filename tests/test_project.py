@@ -5,7 +5,15 @@ from django.core.management import call_command
 
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
-from programs.models import Cohort, CohortStatus, ProfileQuestion, Program, ProgramManager
+from programs.models import (
+    Cohort,
+    CohortStatus,
+    Enrolment,
+    ProfileAnswer,
+    ProfileQuestion,
+    Program,
+    ProgramManager,
+)
 
 
 @pytest.mark.django_db
@@ -60,5 +68,14 @@ def test_seed_demo_runs_a_program_with_an_enrolling_cohort():
         assert (
             ProgramManager.objects.get(program=program).user.email == "manager@demo.mentorship.test"
         )
-        assert Cohort.objects.get(program=program).status == CohortStatus.ENROLLING
+        cohort = Cohort.objects.get(program=program)
+        assert cohort.status == CohortStatus.MATCHING
+        states = list(Enrolment.objects.filter(cohort=cohort).values_list("role", "state"))
+        assert sorted(states).count(("mentor", "profile_complete")) == 6
+        assert sorted(states).count(("mentee", "profile_complete")) == 12
+        # Varied answers: several functions and time zones among the mentees.
+        functions = set(
+            ProfileAnswer.objects.filter(question_key="function").values_list("value", flat=True)
+        )
+        assert len(functions) >= 6
         assert ProfileQuestion.objects.filter(program=program).count() == 15

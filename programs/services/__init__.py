@@ -9,6 +9,12 @@ from programs.services.cohorts import (
     cohort_update,
     cohorts_advance_by_date,
 )
+from programs.services.enrolments import (
+    enrolment_add_member,
+    enrolment_save_profile,
+    enrolment_withdraw,
+    questions_for,
+)
 from programs.services.programs import (
     ProgramSettings,
     program_create,
@@ -39,6 +45,9 @@ __all__ = [
     "cohort_transition",
     "cohort_update",
     "cohorts_advance_by_date",
+    "enrolment_add_member",
+    "enrolment_save_profile",
+    "enrolment_withdraw",
     "program_create",
     "program_manager_assign",
     "program_manager_unassign",
@@ -49,5 +58,6 @@ __all__ = [
     "question_delete",
     "question_move",
     "question_update",
+    "questions_for",
     "questions_install_standard",
 ]

@@ -1,0 +1,180 @@
+"""Writes of enrolments (a person's place in a cohort) and their profile answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from organizations.models import Membership
+from organizations.scope import organization_scope
+from programs.answers import AnswerError, clean_answer
+from programs.models import (
+    Cohort,
+    CohortStatus,
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentState,
+    ProfileAnswer,
+    ProfileQuestion,
+    QuestionAudience,
+)
+from programs.services.common import require_program_manager
+
+# Profiles can change until matching starts; after that the matches rest on them.
+PROFILE_EDITABLE_COHORT_STATES = frozenset({CohortStatus.DRAFT, CohortStatus.ENROLLING})
+OPEN_FOR_ENROLMENT = frozenset({CohortStatus.DRAFT, CohortStatus.ENROLLING})
+
+
+@transaction.atomic
+def enrolment_add_member(
+    *,
+    actor_membership: Membership,
+    cohort: Cohort,
+    member: Membership,
+    role: str,
+    mentor_capacity: int | None = None,
+    department: str = "",
+) -> Enrolment:
+    """Enrol an existing member of the organisation directly (approved, profile to fill)."""
+    require_program_manager(actor_membership, cohort.program)
+    if member.organization_id != cohort.organization_id:
+        raise PermissionDenied("That person is not a member of this organisation.")
+    if role not in EnrolmentRole.values:
+        raise ValidationError({"role": "Choose mentor or mentee."})
+    if cohort.status not in OPEN_FOR_ENROLMENT:
+        raise ValidationError(
+            f"{cohort.name} is {cohort.get_status_display().lower()}; enrolment is closed."
+        )
+    if mentor_capacity is not None and (
+        role != EnrolmentRole.MENTOR or not 1 <= mentor_capacity <= 50
+    ):
+        raise ValidationError(
+            {"mentor_capacity": "Only mentors have a capacity, from 1 to 50 mentees."}
+        )
+    with organization_scope(cohort.organization):
+        try:
+            with transaction.atomic():
+                return Enrolment.objects.create(
+                    organization=cohort.organization,
+                    cohort=cohort,
+                    email=member.user.email,
+                    full_name=member.user.full_name,
+                    user=member.user,
+                    role=role,
+                    state=EnrolmentState.APPROVED,
+                    mentor_capacity=mentor_capacity,
+                    department=department.strip()[:120],
+                    invited_by=actor_membership.user,
+                )
+        except IntegrityError:
+            raise ValidationError(
+                {"email": f"{member.user} is already enrolled in {cohort.name}."}
+            ) from None
+
+
+def questions_for(enrolment: Enrolment) -> list[ProfileQuestion]:
+    """The questions this person answers: their side's and both sides'."""
+    with organization_scope(enrolment.organization):
+        return list(
+            ProfileQuestion.objects.filter(
+                program_id=enrolment.cohort.program_id,
+                audience__in=[enrolment.role, QuestionAudience.BOTH],
+            ).order_by("position", "pk")
+        )
+
+
+@transaction.atomic
+def enrolment_save_profile(
+    *, user: User, enrolment: Enrolment, answers: dict[str, Any]
+) -> Enrolment:
+    """Save a participant's profile answers, all or nothing, keyed by question key.
+
+    Every answer is checked first; one invalid answer stores none and the error names each
+    question that needs attention. Answering every required question completes the profile.
+    """
+    if enrolment.user_id != user.pk:
+        raise PermissionDenied("Only the person enrolled fills in this profile.")
+    if enrolment.state == EnrolmentState.WITHDRAWN:
+        raise ValidationError(
+            "You withdrew from this cohort; ask the program manager to re-enrol you."
+        )
+    cohort = enrolment.cohort
+    if cohort.status not in PROFILE_EDITABLE_COHORT_STATES:
+        raise ValidationError(
+            "Matching has started, so profiles are locked. Ask the program manager for changes."
+        )
+    questions = questions_for(enrolment)
+    skills = cohort.program.skills
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for question in questions:
+        try:
+            cleaned[question.key] = clean_answer(question, answers.get(question.key), skills=skills)
+        except AnswerError as error:
+            errors[question.key] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    with organization_scope(enrolment.organization):
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        existing = {a.question_key: a for a in ProfileAnswer.objects.filter(enrolment=enrolment)}
+        to_create, to_update, to_delete = [], [], []
+        for question in questions:
+            value = cleaned[question.key]
+            answer = existing.get(question.key)
+            if value is None:
+                if answer is not None:
+                    to_delete.append(answer.pk)
+                continue
+            if answer is None:
+                to_create.append(
+                    ProfileAnswer(
+                        organization=enrolment.organization,
+                        enrolment=enrolment,
+                        question=question,
+                        question_key=question.key,
+                        question_label=question.label,
+                        question_kind=question.kind,
+                        value=value,
+                    )
+                )
+            else:
+                answer.question, answer.question_label, answer.question_kind = (
+                    question,
+                    question.label,
+                    question.kind,
+                )
+                answer.value = value
+                answer.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
+                to_update.append(answer)
+        ProfileAnswer.objects.bulk_create(to_create)
+        ProfileAnswer.objects.bulk_update(
+            to_update, ["question", "question_label", "question_kind", "value", "updated_at"]
+        )
+        ProfileAnswer.objects.filter(pk__in=to_delete).delete()
+        if enrolment.state == EnrolmentState.APPROVED:
+            enrolment.state = EnrolmentState.PROFILE_COMPLETE
+            enrolment.state_changed_at = enrolment.profile_completed_at = timezone.now()
+            enrolment.save(update_fields=["state", "state_changed_at", "profile_completed_at"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, actor: Membership, enrolment: Enrolment) -> Enrolment:
+    """The participant leaves the cohort (or a program manager removes them). Answers are kept,
+    so re-enrolling restores the profile."""
+    is_self = enrolment.user_id == actor.user_id
+    if not is_self:
+        require_program_manager(actor, enrolment.cohort.program)
+    if enrolment.state == EnrolmentState.MATCHED:
+        raise ValidationError(
+            "You are matched already; talk to your program manager to end the mentorship."
+        )
+    with organization_scope(enrolment.organization):
+        enrolment.state = EnrolmentState.WITHDRAWN
+        enrolment.state_changed_at = timezone.now()
+        enrolment.save(update_fields=["state", "state_changed_at"])
+    return enrolment
