@@ -11,6 +11,7 @@ from organizations.scope import organization_scope
 from programs import services
 from programs.demo_people import MENTEE_PROFILES, MENTOR_PROFILES
 from programs.models import Cohort, CohortStatus, EnrolmentRole, Program, ProgramManager
+from programs.profile_form import AVAILABILITY_BLOCKS
 from programs.program_templates import PROGRAM_TEMPLATES
 
 DEMO_PROGRAM = "Leadership mentoring"
@@ -85,5 +86,21 @@ def _enrol_demo_people(owner: Membership, cohort: Cohort) -> None:
             services.enrolment_save_profile(
                 user=member.user,
                 enrolment=enrolment,
-                answers={**answers, "timezone": member.user.timezone},
+                answers={
+                    **answers,
+                    "timezone": member.user.timezone,
+                    "availability": _in_blocks(answers["availability"]),
+                },
             )
+
+
+def _in_blocks(windows: list[list[int]]) -> list[list[int]]:
+    """The profile form offers three-hour blocks: the blocks each free window touches."""
+    return sorted(
+        {
+            (day, start, end)
+            for day, free_from, free_until in windows
+            for start, end in AVAILABILITY_BLOCKS
+            if start < free_until and free_from < end
+        }
+    )

@@ -13,6 +13,7 @@ from programs.models import (
     CohortStatus,
     Enrolment,
     EnrolmentRole,
+    ProfileAnswer,
     ProfileQuestion,
     Program,
     ProgramManager,
@@ -131,3 +132,31 @@ def cohort_enrolment_counts(cohort: Cohort) -> dict[str, dict[str, int]]:
         for role, state, count in rows:
             counts[role][state] = count
     return counts
+
+
+def enrolments_of_member(membership: Membership) -> QuerySet[Enrolment]:
+    """The cohorts a member takes part in, newest first."""
+    with organization_scope(membership.organization):
+        return (
+            Enrolment.objects.filter(user_id=membership.user_id)
+            .select_related("cohort__program")
+            .order_by("-cohort__starts_on", "pk")
+        )
+
+
+def get_own_enrolment(membership: Membership, enrolment_id: int) -> Enrolment:
+    """One of the member's own enrolments; 404 for anyone else's."""
+    with organization_scope(membership.organization):
+        try:
+            return Enrolment.objects.select_related("cohort__program").get(
+                pk=enrolment_id, user_id=membership.user_id
+            )
+        except (Enrolment.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such enrolment.") from None
+
+
+def answers_of(enrolment: Enrolment) -> dict:
+    with organization_scope(enrolment.organization):
+        return dict(
+            ProfileAnswer.objects.filter(enrolment=enrolment).values_list("question_key", "value")
+        )

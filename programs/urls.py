@@ -21,6 +21,17 @@ urlpatterns = [
     path(cohort, views.cohort_detail, name="cohort_detail"),
     path(cohort + "edit/", views.cohort_edit, name="cohort_edit"),
     path(cohort + "status/", views.cohort_status, name="cohort_status"),
+    path("o/<slug:org_slug>/my-programs/", views.my_programs, name="my_programs"),
+    path(
+        "o/<slug:org_slug>/my-programs/<int:enrolment_id>/profile/",
+        views.profile_edit,
+        name="profile",
+    ),
+    path(
+        "o/<slug:org_slug>/my-programs/<int:enrolment_id>/withdraw/",
+        views.enrolment_withdraw,
+        name="withdraw",
+    ),
     path(program + "questions/", views.questions, name="questions"),
     path(program + "questions/new/", views.question_create, name="question_create"),
     path(program + "skills/", views.skills_update, name="skills"),

@@ -30,6 +30,7 @@ from programs.models import (
     Program,
     ProgramStatus,
 )
+from programs.profile_form import ProfileForm
 from programs.program_templates import PROGRAM_TEMPLATES
 
 COHORT_STEPS = [
@@ -508,3 +509,71 @@ def question_delete(
     return redirect(
         "programs:questions", org_slug=membership.organization.slug, program_id=program.pk
     )
+
+
+@organization_view()
+def my_programs(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    enrolments = [
+        {
+            "enrolment": enrolment,
+            "editable": enrolment.state != EnrolmentState.WITHDRAWN
+            and enrolment.cohort.status in services.PROFILE_EDITABLE_COHORT_STATES,
+        }
+        for enrolment in selectors.enrolments_of_member(membership)
+    ]
+    return render(
+        request, "programs/my_programs.html", {"membership": membership, "enrolments": enrolments}
+    )
+
+
+@organization_view()
+def profile_edit(
+    request: HttpRequest, enrolment_id: int, *, membership: Membership
+) -> HttpResponse:
+    enrolment = selectors.get_own_enrolment(membership, enrolment_id)
+    cohort = enrolment.cohort
+    locked = cohort.status not in services.PROFILE_EDITABLE_COHORT_STATES or (
+        enrolment.state == EnrolmentState.WITHDRAWN
+    )
+    form = ProfileForm(
+        request.POST or None,
+        questions=services.questions_for(enrolment),
+        skills=cohort.program.skills,
+        answers=selectors.answers_of(enrolment),
+    )
+    if request.method == "POST" and not locked and form.is_valid():
+        try:
+            services.enrolment_save_profile(
+                user=request.user, enrolment=enrolment, answers=form.raw_answers()
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_answer_errors(error.message_dict)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, "Your profile is saved. Your program manager uses it to find your match."
+            )
+            return redirect("programs:my_programs", org_slug=membership.organization.slug)
+    return render(
+        request,
+        "programs/profile_form.html",
+        {"membership": membership, "enrolment": enrolment, "form": form, "locked": locked},
+        status=400 if form.errors else 200,
+    )
+
+
+@organization_view()
+@require_POST
+def enrolment_withdraw(
+    request: HttpRequest, enrolment_id: int, *, membership: Membership
+) -> HttpResponse:
+    enrolment = selectors.get_own_enrolment(membership, enrolment_id)
+    try:
+        services.enrolment_withdraw(actor=membership, enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You have withdrawn from {enrolment.cohort.name}.")
+    return redirect("programs:my_programs", org_slug=membership.organization.slug)

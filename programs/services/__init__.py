@@ -10,6 +10,7 @@ from programs.services.cohorts import (
     cohorts_advance_by_date,
 )
 from programs.services.enrolments import (
+    PROFILE_EDITABLE_COHORT_STATES,
     enrolment_add_member,
     enrolment_save_profile,
     enrolment_withdraw,
@@ -37,6 +38,7 @@ from programs.services.questions import (
 __all__ = [
     "COHORT_TRANSITIONS",
     "COMPARISONS_BY_KIND",
+    "PROFILE_EDITABLE_COHORT_STATES",
     "CohortSettings",
     "ProgramSettings",
     "QuestionSettings",

@@ -27,7 +27,7 @@ def test_admin_sets_up_a_program_and_opens_enrolment(browser_session: BrowserSes
     s.goto("/accounts/login/")
     s.log_in("owner@demo.mentorship.test", DEMO_PASSWORD)
     s.expect_path(r"/o/demo/$")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs", exact=True).click()
     s.expect_path(r"/o/demo/programs/$")
     # The demo already runs one program, with an enrolling cohort.
     assert page.get_by_role("link", name="Leadership mentoring", exact=True).is_visible()
@@ -123,5 +123,72 @@ def test_admin_adds_a_paired_question(browser_session: BrowserSession, demo) -> 
     assert page.get_by_role("heading", name="16 questions").is_visible()
     page.get_by_role("button", name="Move “Which tools do you want to learn?” up").click()
     s.shoot("23-questions-after")
+    s.assert_no_console_errors(allowed=("status of 400",))
+    assert not problems, "\n".join(problems)
+
+
+def test_a_mentee_fills_in_their_profile(browser_session: BrowserSession, demo) -> None:
+    from datetime import date
+
+    from organizations.models import Membership, Organization
+    from programs.services import (
+        CohortSettings,
+        ProgramSettings,
+        cohort_create,
+        enrolment_add_member,
+        program_create,
+    )
+
+    organization = Organization.objects.get(slug="demo")
+    members = Membership.all_organizations.select_related("organization", "user").filter(
+        organization=organization
+    )
+    owner = members.get(user__email="owner@demo.mentorship.test")
+    mentee = members.get(user__email="mentee3@demo.mentorship.test")
+    program = program_create(
+        actor_membership=owner,
+        values=ProgramSettings(name="Career circles", purpose="Grow together"),
+    )
+    cohort = cohort_create(
+        actor_membership=owner,
+        program=program,
+        values=CohortSettings(
+            name="Autumn",
+            enrolment_opens_on=date(2027, 9, 1),
+            enrolment_closes_on=date(2027, 9, 30),
+            starts_on=date(2027, 10, 1),
+            ends_on=date(2028, 3, 31),
+        ),
+    )
+    enrolment_add_member(actor_membership=owner, cohort=cohort, member=mentee, role="mentee")
+
+    s, page = browser_session, browser_session.page
+    s.goto("/accounts/login/")
+    s.log_in("mentee3@demo.mentorship.test", DEMO_PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My programs").click()
+    s.shoot("30-my-programs")
+    page.get_by_role("link", name="Fill in your profile").click()
+    page.get_by_role("button", name="Save my profile").click()
+    assert page.get_by_text("Some answers need attention").is_visible()
+    s.shoot("31-profile-errors")
+    page.get_by_label("What do you want to achieve in this program?").fill(
+        "Negotiate bigger contracts."
+    )
+    page.get_by_label("Negotiation").check()
+    page.get_by_label("Which area do you work in?").select_option("Sales")
+    page.get_by_label("Less than 2 years").check()
+    page.get_by_label("Which department or team are you in?").fill("Sales West Africa")
+    page.get_by_label("English", exact=True).check()
+    page.get_by_label("Which time zone do you work in?").select_option("Africa/Accra")
+    page.get_by_label("Tuesday 09:00–12:00").check()  # noqa: RUF001
+    page.get_by_label("Thursday 09:00–12:00").check()  # noqa: RUF001
+    s.shoot("32-profile-filled")
+    page.locator(".week-grid").screenshot(path=str(s.artifact_dir / "34-week-grid.png"))
+    problems = accessibility_problems(page)
+    page.get_by_role("button", name="Save my profile").click()
+    s.expect_path(r"/o/demo/my-programs/$")
+    assert page.get_by_text("Your profile is saved.").is_visible()
+    assert page.get_by_text("Profile complete").first.is_visible()
+    s.shoot("33-my-programs-complete")
     s.assert_no_console_errors(allowed=("status of 400",))
     assert not problems, "\n".join(problems)

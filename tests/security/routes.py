@@ -14,7 +14,7 @@ from datetime import date
 from organizations.invitation_links import invitation_token
 from organizations.scope import organization_scope
 from programs import services as program_services
-from programs.models import ProfileQuestion
+from programs.models import Enrolment, ProfileQuestion
 from programs.services import CohortSettings, ProgramSettings, QuestionSettings
 from tests.conftest import CANARY, World
 
@@ -81,6 +81,27 @@ def _program_with_custom_question(world: World) -> dict:
     return _program(world)
 
 
+def _own_enrolment(world: World) -> dict:
+    """Alpha's owner also takes part in Alpha's cohort, as a mentor: their own enrolment."""
+    with organization_scope(world.alpha):
+        enrolment = Enrolment.objects.filter(
+            cohort=world.alpha_cohort, user=world.alpha_owner
+        ).first()
+    if enrolment is None:
+        enrolment = program_services.enrolment_add_member(
+            actor_membership=world.alpha_owner_membership,
+            cohort=world.alpha_cohort,
+            member=world.alpha_owner_membership,
+            role="mentor",
+        )
+    return {"enrolment_id": enrolment.pk}
+
+
+def _with_own_enrolment(world: World) -> dict:
+    _own_enrolment(world)
+    return {}
+
+
 def _cohort(world: World) -> dict:
     return {"program_id": world.alpha_program.pk, "cohort_id": world.alpha_cohort.pk}
 
@@ -131,6 +152,9 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:cohort_edit": TenantRoute(_cohort),
     "programs:cohort_status": TenantRoute(_cohort),
     "programs:questions": TenantRoute(_program),
+    "programs:my_programs": TenantRoute(_with_own_enrolment, is_list=True),
+    "programs:profile": TenantRoute(_own_enrolment),
+    "programs:withdraw": TenantRoute(_own_enrolment),
     "programs:question_create": TenantRoute(_program),
     "programs:skills": TenantRoute(_program),
     "programs:question_edit": TenantRoute(_question),
