@@ -27,7 +27,9 @@ def test_admin_sets_up_a_program_and_opens_enrolment(browser_session: BrowserSes
     s.goto("/accounts/login/")
     s.log_in("owner@demo.mentorship.test", DEMO_PASSWORD)
     s.expect_path(r"/o/demo/$")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Programs", exact=True
+    ).click()
     s.expect_path(r"/o/demo/programs/$")
     # The demo already runs one program, with an enrolling cohort.
     assert page.get_by_role("link", name="Leadership mentoring", exact=True).is_visible()
