@@ -4,6 +4,8 @@ from django import forms
 
 from programs.models import (
     Comparison,
+    EnrolmentRole,
+    EnrolmentState,
     MatchingMode,
     MeetingCadence,
     ProgramFormat,
@@ -176,3 +178,43 @@ class SkillsForm(forms.Form):
         label="Skill list",
         help_text="One skill per line. Mentors pick the skills they offer, mentees the ones they want to grow.",
     )
+
+
+class ParticipantFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or email"}),
+    )
+    role = forms.ChoiceField(
+        required=False, label="Role", choices=[("", "Mentors and mentees"), *EnrolmentRole.choices]
+    )
+    state = forms.ChoiceField(
+        required=False, label="State", choices=[("", "Any state"), *EnrolmentState.choices]
+    )
+    department = forms.ChoiceField(required=False, label="Department")
+
+    def __init__(self, *args, departments=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "Any department"), *((d, d) for d in departments)]
+
+
+class AddParticipantForm(forms.Form):
+    membership_id = forms.TypedChoiceField(coerce=int, label="Member")
+    role = forms.ChoiceField(
+        choices=EnrolmentRole.choices, widget=forms.RadioSelect, label="Takes part as"
+    )
+    mentor_capacity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=50,
+        label="Mentees they take on (mentors only)",
+        help_text="Leave empty for the program's default.",
+    )
+    department = forms.CharField(required=False, max_length=120, label="Department")
+
+    def __init__(self, *args, candidates=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership_id"].choices = [
+            (m.pk, f"{m.user.full_name} ({m.user.email})") for m in candidates
+        ]

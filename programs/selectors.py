@@ -160,3 +160,56 @@ def answers_of(enrolment: Enrolment) -> dict:
         return dict(
             ProfileAnswer.objects.filter(enrolment=enrolment).values_list("question_key", "value")
         )
+
+
+def cohort_participants(
+    cohort: Cohort, *, search: str = "", role: str = "", state: str = "", department: str = ""
+) -> QuerySet[Enrolment]:
+    """The cohort's enrolments, filtered as the participant table asks."""
+    with organization_scope(cohort.organization):
+        enrolments = (
+            Enrolment.objects.filter(cohort=cohort)
+            .select_related("user")
+            .order_by("role", "full_name", "email")
+        )
+        if search:
+            enrolments = enrolments.filter(
+                Q(full_name__icontains=search) | Q(email__icontains=search)
+            )
+        if role:
+            enrolments = enrolments.filter(role=role)
+        if state:
+            enrolments = enrolments.filter(state=state)
+        if department:
+            enrolments = enrolments.filter(department__iexact=department)
+        return enrolments
+
+
+def cohort_departments(cohort: Cohort) -> list[str]:
+    with organization_scope(cohort.organization):
+        return sorted(
+            set(
+                Enrolment.objects.filter(cohort=cohort)
+                .exclude(department="")
+                .values_list("department", flat=True)
+            )
+        )
+
+
+def members_not_enrolled(cohort: Cohort) -> QuerySet[Membership]:
+    """Members of the organisation who could still be enrolled in the cohort."""
+    with organization_scope(cohort.organization):
+        enrolled = Enrolment.objects.filter(cohort=cohort, user__isnull=False).values("user_id")
+        return (
+            Membership.objects.exclude(user_id__in=enrolled)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+
+
+def get_member_for_enrolment(cohort: Cohort, membership_id: int) -> Membership:
+    with organization_scope(cohort.organization):
+        try:
+            return Membership.objects.select_related("organization", "user").get(pk=membership_id)
+        except (Membership.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such member.") from None

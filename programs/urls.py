@@ -21,6 +21,8 @@ urlpatterns = [
     path(cohort, views.cohort_detail, name="cohort_detail"),
     path(cohort + "edit/", views.cohort_edit, name="cohort_edit"),
     path(cohort + "status/", views.cohort_status, name="cohort_status"),
+    path(cohort + "participants/", views.participants, name="participants"),
+    path(cohort + "participants/add/", views.participant_add, name="participant_add"),
     path("o/<slug:org_slug>/my-programs/", views.my_programs, name="my_programs"),
     path(
         "o/<slug:org_slug>/my-programs/<int:enrolment_id>/profile/",

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from mentorship.forms import apply_validation_error
@@ -14,9 +17,11 @@ from organizations.models import Membership
 from programs import selectors, services
 from programs.access import can_assign_program_managers, can_create_programs, can_manage_program
 from programs.forms import (
+    AddParticipantForm,
     CohortForm,
     CohortTransitionForm,
     ManagerAssignForm,
+    ParticipantFilterForm,
     ProgramForm,
     QuestionForm,
     SkillsForm,
@@ -577,3 +582,138 @@ def enrolment_withdraw(
     else:
         messages.success(request, f"You have withdrawn from {enrolment.cohort.name}.")
     return redirect("programs:my_programs", org_slug=membership.organization.slug)
+
+
+PARTICIPANT_CSV_HEADER = [
+    "Name",
+    "Email",
+    "Role",
+    "State",
+    "Department",
+    "Mentor capacity",
+    "Profile completed",
+]
+
+
+class _Echo:
+    """A file-like object that hands back what it is given, for streaming CSV rows."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _participants_csv(cohort: Cohort, enrolments) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    default_capacity = cohort.program.default_mentor_capacity
+
+    def rows():
+        yield writer.writerow(PARTICIPANT_CSV_HEADER)
+        for e in enrolments.iterator(chunk_size=500):
+            capacity = (
+                (e.mentor_capacity or default_capacity) if e.role == EnrolmentRole.MENTOR else ""
+            )
+            completed = e.profile_completed_at.date().isoformat() if e.profile_completed_at else ""
+            yield writer.writerow(
+                [
+                    e.full_name,
+                    e.email,
+                    e.get_role_display(),
+                    e.get_state_display(),
+                    e.department,
+                    capacity,
+                    completed,
+                ]
+            )
+
+    filename = slugify(f"{cohort.program.name} {cohort.name} participants") + ".csv"
+    return StreamingHttpResponse(
+        rows(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@organization_view()
+def participants(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    filters = ParticipantFilterForm(
+        request.GET or None, departments=selectors.cohort_departments(cohort)
+    )
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    enrolments = selectors.cohort_participants(
+        cohort,
+        search=criteria.get("q", "").strip(),
+        role=criteria.get("role", ""),
+        state=criteria.get("state", ""),
+        department=criteria.get("department", ""),
+    )
+    if request.GET.get("format") == "csv":
+        return _participants_csv(cohort, enrolments)
+    counts = selectors.cohort_enrolment_counts(cohort)
+    state_counts = [
+        (state, sum(counts[role].get(state.value, 0) for role in counts))
+        for state in EnrolmentState
+    ]
+    return render(
+        request,
+        "programs/participants.html",
+        {
+            "membership": membership,
+            "program": program,
+            "cohort": cohort,
+            "filters": filters,
+            "enrolments": enrolments,
+            "state_counts": state_counts,
+            "add_form": AddParticipantForm(
+                prefix="add", candidates=selectors.members_not_enrolled(cohort)
+            ),
+            "csv_query": request.GET.urlencode(),
+        },
+    )
+
+
+@organization_view()
+@require_POST
+def participant_add(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    form = AddParticipantForm(
+        request.POST, prefix="add", candidates=selectors.members_not_enrolled(cohort)
+    )
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ),
+        )
+    else:
+        member = selectors.get_member_for_enrolment(cohort, form.cleaned_data["membership_id"])
+        try:
+            enrolment = services.enrolment_add_member(
+                actor_membership=membership,
+                cohort=cohort,
+                member=member,
+                role=form.cleaned_data["role"],
+                mentor_capacity=form.cleaned_data["mentor_capacity"],
+                department=form.cleaned_data["department"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{enrolment.full_name} is enrolled as a {enrolment.get_role_display().lower()}; they fill in their profile under My programs.",
+            )
+    return redirect(
+        "programs:participants",
+        org_slug=membership.organization.slug,
+        program_id=program.pk,
+        cohort_id=cohort.pk,
+    )

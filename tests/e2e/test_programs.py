@@ -194,3 +194,25 @@ def test_a_mentee_fills_in_their_profile(browser_session: BrowserSession, demo) 
     s.shoot("33-my-programs-complete")
     s.assert_no_console_errors(allowed=("status of 400",))
     assert not problems, "\n".join(problems)
+
+
+def test_a_program_manager_reviews_the_demo_cohort(browser_session: BrowserSession, demo) -> None:
+    s, page = browser_session, browser_session.page
+    s.goto("/accounts/login/")
+    s.log_in("manager@demo.mentorship.test", DEMO_PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Programs", exact=True
+    ).click()
+    page.get_by_role("link", name="Leadership mentoring", exact=True).click()
+    page.get_by_role("link", name="Spring cohort").click()
+    assert page.get_by_text("6 enrolled of 6 wanted · 6 with a complete profile").is_visible()
+    s.shoot("40-demo-cohort")
+    page.get_by_role("link", name="See and add participants").click()
+    assert page.get_by_text("Profile complete: 18").is_visible()
+    page.get_by_label("Role").select_option("mentor")
+    page.get_by_role("button", name="Filter").click()
+    assert page.locator("tbody tr").count() == 6
+    s.shoot("41-participants-mentors")
+    problems = accessibility_problems(page)
+    s.assert_no_console_errors()
+    assert not problems, "\n".join(problems)

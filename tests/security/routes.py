@@ -102,6 +102,11 @@ def _with_own_enrolment(world: World) -> dict:
     return {}
 
 
+def _cohort_with_participant(world: World) -> dict:
+    _own_enrolment(world)  # a participant whose name carries Alpha's marker
+    return _cohort(world)
+
+
 def _cohort(world: World) -> dict:
     return {"program_id": world.alpha_program.pk, "cohort_id": world.alpha_cohort.pk}
 
@@ -152,6 +157,8 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:cohort_edit": TenantRoute(_cohort),
     "programs:cohort_status": TenantRoute(_cohort),
     "programs:questions": TenantRoute(_program),
+    "programs:participants": TenantRoute(_cohort_with_participant),
+    "programs:participant_add": TenantRoute(_cohort),
     "programs:my_programs": TenantRoute(_with_own_enrolment, is_list=True),
     "programs:profile": TenantRoute(_own_enrolment),
     "programs:withdraw": TenantRoute(_own_enrolment),

@@ -1,0 +1,93 @@
+import csv
+import io
+
+from django.urls import reverse
+
+from organizations import services as organization_services
+from organizations.invitation_links import invitation_token
+from programs import services
+from tests.conftest import logged_in_client
+from tests.factories import make_user
+
+
+def _url(world, name="programs:participants"):
+    return reverse(
+        name,
+        kwargs={
+            "org_slug": "alpha",
+            "program_id": world.alpha_program.pk,
+            "cohort_id": world.alpha_cohort.pk,
+        },
+    )
+
+
+def _enrol_many(world, count):
+    for index in range(count):
+        user = make_user(f"person{index}@example.com", f"Person {index}")
+        invitation = organization_services.invitation_create(
+            actor_membership=world.alpha_owner_membership, email=user.email
+        )
+        member = organization_services.invitation_accept(
+            user=user, organization=world.alpha, token=invitation_token(invitation)
+        )
+        member.organization = world.alpha
+        services.enrolment_add_member(
+            actor_membership=world.alpha_owner_membership,
+            cohort=world.alpha_cohort,
+            member=member,
+            role="mentor" if index % 3 == 0 else "mentee",
+            department="Sales" if index % 2 else "Finance",
+        )
+
+
+def test_participant_table_filters_and_counts(world, django_assert_max_num_queries):
+    _enrol_many(world, 9)
+    client = logged_in_client(world.alpha_owner)
+    with django_assert_max_num_queries(12):
+        page = client.get(_url(world))
+    body = page.content.decode()
+    assert "Approved: 9" in body
+    assert "Person 8" in body
+    filtered = client.get(_url(world), {"role": "mentor", "department": "Finance"}).content.decode()
+    assert "Person 0" in filtered and "Person 6" in filtered and "Person 1" not in filtered
+    searched = client.get(_url(world), {"q": "person7@"}).content.decode()
+    assert "Person 7" in searched and "Person 8" not in searched
+
+
+def test_csv_download_streams_the_filtered_table(world, django_assert_max_num_queries):
+    _enrol_many(world, 6)
+    client = logged_in_client(world.alpha_owner)
+    with django_assert_max_num_queries(10):
+        response = client.get(_url(world), {"format": "csv", "role": "mentee"})
+        content = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0][:4] == ["Name", "Email", "Role", "State"]
+    assert {row[2] for row in rows[1:]} == {"Mentee"}
+    assert len(rows) == 1 + 4
+
+
+def test_adding_a_member_and_its_errors(world):
+    client = logged_in_client(world.alpha_owner)
+    response = client.post(
+        _url(world, "programs:participant_add"),
+        {
+            "add-membership_id": world.alpha_member_membership.pk,
+            "add-role": "mentor",
+            "add-mentor_capacity": "3",
+            "add-department": "Ops",
+        },
+        follow=True,
+    )
+    assert "is enrolled as a mentor" in response.content.decode()
+    again = client.post(
+        _url(world, "programs:participant_add"),
+        {"add-membership_id": world.alpha_member_membership.pk, "add-role": "mentee"},
+        follow=True,
+    )
+    assert "Member:" in again.content.decode()  # no longer among the choices
+
+
+def test_only_people_who_run_the_program_see_participants(world):
+    assert logged_in_client(world.alpha_member).get(_url(world)).status_code == 404
+    assert logged_in_client(world.alpha_manager).get(_url(world)).status_code == 200
