@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mentorship.forms import apply_validation_error
+from mentorship.forms import apply_validation_error, save_form
 from organizations import selectors, services
 from organizations.access import can_manage_members, can_see_members, organization_view
 from organizations.forms import (
@@ -26,16 +26,19 @@ from organizations.selectors import get_organization_by_slug
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
     form = OrganizationCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organization = services.organization_create(
-                actor=request.user, name=form.cleaned_data["name"], slug=form.cleaned_data["slug"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"{organization.name} is ready. You are its owner.")
-            return redirect("overview", org_slug=organization.slug)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.organization_create(
+            actor=request.user, name=form.cleaned_data["name"], slug=form.cleaned_data["slug"]
+        ),
+        success=lambda organization: f"{organization.name} is ready. You are its owner.",
+        redirect_to=lambda organization: reverse(
+            "overview", kwargs={"org_slug": organization.slug}
+        ),
+    )
+    if saved:
+        return saved
     return render(request, "organizations/create.html", {"form": form})
 
 
@@ -180,18 +183,19 @@ def organization_settings(request: HttpRequest, *, membership: Membership) -> Ht
             "require_mfa_for_staff": organization.require_mfa_for_staff,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(
-                actor_membership=membership,
-                name=form.cleaned_data["name"],
-                require_mfa_for_staff=form.cleaned_data["require_mfa_for_staff"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect("organizations:settings", org_slug=organization.slug)
+    saved = save_form(
+        request,
+        form,
+        lambda: services.organization_update(
+            actor_membership=membership,
+            name=form.cleaned_data["name"],
+            require_mfa_for_staff=form.cleaned_data["require_mfa_for_staff"],
+        ),
+        success="Settings saved.",
+        redirect_to=reverse("organizations:settings", kwargs={"org_slug": organization.slug}),
+    )
+    if saved:
+        return saved
     return render(request, "organizations/settings.html", {"membership": membership, "form": form})
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from mentorship.forms import apply_validation_error
+from mentorship.forms import apply_validation_error, save_form
 from organizations.access import organization_view
 from organizations.models import Membership
 from programs import selectors, services
@@ -62,6 +62,24 @@ COHORT_ACTIONS = {
 }
 
 
+def _program_url(membership: Membership, program: Program) -> str:
+    return reverse(
+        "programs:detail",
+        kwargs={"org_slug": membership.organization.slug, "program_id": program.pk},
+    )
+
+
+def _cohort_url(membership: Membership, cohort: Cohort) -> str:
+    return reverse(
+        "programs:cohort_detail",
+        kwargs={
+            "org_slug": membership.organization.slug,
+            "program_id": cohort.program_id,
+            "cohort_id": cohort.pk,
+        },
+    )
+
+
 def _managed_program(membership: Membership, program_id: int) -> Program:
     program = selectors.get_program_for(membership, program_id)
     if not can_manage_program(membership, program):
@@ -96,22 +114,19 @@ def program_create(request: HttpRequest, *, membership: Membership) -> HttpRespo
     template = PROGRAM_TEMPLATES.get(template_key)
     initial = template.initial() if template else ProgramForm.base_initial()
     form = ProgramForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            program = services.program_create(
-                actor_membership=membership,
-                values=form.settings(),
-                template=template.key if template else "",
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, f"{program.name} is created as a draft. Add its first cohort next."
-            )
-            return redirect(
-                "programs:detail", org_slug=membership.organization.slug, program_id=program.pk
-            )
+    saved = save_form(
+        request,
+        form,
+        lambda: services.program_create(
+            actor_membership=membership,
+            values=form.settings(),
+            template=template.key if template else "",
+        ),
+        success=lambda program: f"{program.name} is created as a draft. Add its first cohort next.",
+        redirect_to=lambda program: _program_url(membership, program),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "programs/form.html",
@@ -152,18 +167,17 @@ def program_edit(request: HttpRequest, program_id: int, *, membership: Membershi
     program = _managed_program(membership, program_id)
     initial = {name: getattr(program, name) for name in ProgramForm.base_fields}
     form = ProgramForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.program_update(
-                actor_membership=membership, program=program, values=form.settings()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Program settings saved.")
-            return redirect(
-                "programs:detail", org_slug=membership.organization.slug, program_id=program.pk
-            )
+    saved = save_form(
+        request,
+        form,
+        lambda: services.program_update(
+            actor_membership=membership, program=program, values=form.settings()
+        ),
+        success="Program settings saved.",
+        redirect_to=_program_url(membership, program),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "programs/form.html",
@@ -226,23 +240,19 @@ def manager_remove(
 def cohort_create(request: HttpRequest, program_id: int, *, membership: Membership) -> HttpResponse:
     program = _managed_program(membership, program_id)
     form = CohortForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cohort = services.cohort_create(
-                actor_membership=membership, program=program, values=form.settings()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, f"Cohort {cohort.name} is set up. Open enrolment when you are ready."
-            )
-            return redirect(
-                "programs:cohort_detail",
-                org_slug=membership.organization.slug,
-                program_id=program.pk,
-                cohort_id=cohort.pk,
-            )
+    saved = save_form(
+        request,
+        form,
+        lambda: services.cohort_create(
+            actor_membership=membership, program=program, values=form.settings()
+        ),
+        success=lambda cohort: (
+            f"Cohort {cohort.name} is set up. Open enrolment when you are ready."
+        ),
+        redirect_to=lambda cohort: _cohort_url(membership, cohort),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "programs/cohort_form.html",
@@ -259,21 +269,17 @@ def cohort_edit(
     cohort = selectors.get_cohort_for(membership, program, cohort_id)
     initial = {name: getattr(cohort, name) for name in CohortForm.base_fields}
     form = CohortForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cohort_update(
-                actor_membership=membership, cohort=cohort, values=form.settings()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Cohort saved.")
-            return redirect(
-                "programs:cohort_detail",
-                org_slug=membership.organization.slug,
-                program_id=program.pk,
-                cohort_id=cohort.pk,
-            )
+    saved = save_form(
+        request,
+        form,
+        lambda: services.cohort_update(
+            actor_membership=membership, cohort=cohort, values=form.settings()
+        ),
+        success="Cohort saved.",
+        redirect_to=_cohort_url(membership, cohort),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "programs/cohort_form.html",
@@ -441,23 +447,28 @@ def _question_form_page(
         else {"audience": "both", "kind": "single_choice"}
     )
     form = QuestionForm(request.POST or None, initial=initial, partners=partners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if question is None:
-                saved = services.question_create(
-                    actor_membership=membership, program=program, values=form.settings()
-                )
-            else:
-                saved = services.question_update(
-                    actor_membership=membership, question=question, values=form.settings()
-                )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"Question saved: “{saved.label}”.")
-            return redirect(
-                "programs:questions", org_slug=membership.organization.slug, program_id=program.pk
+
+    def save() -> ProfileQuestion:
+        if question is None:
+            return services.question_create(
+                actor_membership=membership, program=program, values=form.settings()
             )
+        return services.question_update(
+            actor_membership=membership, question=question, values=form.settings()
+        )
+
+    saved = save_form(
+        request,
+        form,
+        save,
+        success=lambda saved_question: f"Question saved: “{saved_question.label}”.",
+        redirect_to=reverse(
+            "programs:questions",
+            kwargs={"org_slug": membership.organization.slug, "program_id": program.pk},
+        ),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "programs/question_form.html",
