@@ -9,6 +9,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 
 from accounts.models import User
+from organizations.events import member_joined
 from organizations.invitation_links import read_invitation_token
 from organizations.models import (
     MEMBER_MANAGER_ROLES,
@@ -146,6 +147,37 @@ def invitation_create(
 
 
 @transaction.atomic
+def invitation_ensure_for_participant(*, actor_membership: Membership, email: str) -> Invitation:
+    """An open member invitation for `email`, reusing one already out; for program managers
+    inviting a participant (they cannot invite people into other roles)."""
+    if actor_membership.role not in (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER):
+        raise PermissionDenied("Only owners, admins and program managers invite participants.")
+    organization = actor_membership.organization
+    email = email.strip().lower()
+    with organization_scope(organization):
+        existing = (
+            Invitation.objects.filter(
+                email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None and existing.status == InvitationStatus.PENDING:
+            return existing
+        if existing is not None:  # expired: replace it with a fresh one
+            existing.revoked_at = timezone.now()
+            existing.save(update_fields=["revoked_at"])
+        invitation = Invitation.objects.create(
+            organization=organization,
+            email=email,
+            role=Role.MEMBER,
+            invited_by=actor_membership.user,
+        )
+    transaction.on_commit(lambda: send_invitation_email.delay(organization.pk, invitation.pk))
+    return invitation
+
+
+@transaction.atomic
 def invitation_revoke(*, actor_membership: Membership, invitation: Invitation) -> Invitation:
     _require_member_manager(actor_membership)
     if invitation.status != InvitationStatus.PENDING:
@@ -215,4 +247,6 @@ def invitation_accept(*, user: User, organization: Organization, token: str) -> 
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        membership.organization = organization
+        member_joined(membership)
     return membership

@@ -218,3 +218,15 @@ class AddParticipantForm(forms.Form):
         self.fields["membership_id"].choices = [
             (m.pk, f"{m.user.full_name} ({m.user.email})") for m in candidates
         ]
+
+
+class InviteParticipantForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    full_name = forms.CharField(max_length=150, required=False, label="Name")
+    role = forms.ChoiceField(
+        choices=EnrolmentRole.choices, widget=forms.RadioSelect, label="Takes part as"
+    )
+    mentor_capacity = forms.IntegerField(
+        required=False, min_value=1, max_value=50, label="Mentees they take on (mentors only)"
+    )
+    department = forms.CharField(required=False, max_length=120, label="Department")

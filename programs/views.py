@@ -20,6 +20,7 @@ from programs.forms import (
     AddParticipantForm,
     CohortForm,
     CohortTransitionForm,
+    InviteParticipantForm,
     ManagerAssignForm,
     ParticipantFilterForm,
     ProgramForm,
@@ -650,6 +651,29 @@ def participants(
 ) -> HttpResponse:
     program = _managed_program(membership, program_id)
     cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    return _participants_page(request, membership, program, cohort)
+
+
+def _participants_url(membership: Membership, cohort: Cohort) -> str:
+    return reverse(
+        "programs:participants",
+        kwargs={
+            "org_slug": membership.organization.slug,
+            "program_id": cohort.program_id,
+            "cohort_id": cohort.pk,
+        },
+    )
+
+
+def _participants_page(
+    request: HttpRequest,
+    membership: Membership,
+    program: Program,
+    cohort: Cohort,
+    *,
+    invite_form: InviteParticipantForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     filters = ParticipantFilterForm(
         request.GET or None, departments=selectors.cohort_departments(cohort)
     )
@@ -681,8 +705,10 @@ def participants(
             "add_form": AddParticipantForm(
                 prefix="add", candidates=selectors.members_not_enrolled(cohort)
             ),
+            "invite_form": invite_form or InviteParticipantForm(prefix="invite"),
             "csv_query": request.GET.urlencode(),
         },
+        status=status,
     )
 
 
@@ -728,3 +754,33 @@ def participant_add(
         program_id=program.pk,
         cohort_id=cohort.pk,
     )
+
+
+@organization_view()
+@require_POST
+def participant_invite(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    form = InviteParticipantForm(request.POST, prefix="invite")
+    if form.is_valid():
+        try:
+            enrolment = services.enrolment_invite(
+                actor_membership=membership, cohort=cohort, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if enrolment.state == EnrolmentState.INVITED:
+                messages.success(
+                    request,
+                    f"Invitation sent to {enrolment.email}. They join {cohort.name} as a "
+                    f"{enrolment.get_role_display().lower()} when they accept it.",
+                )
+            else:
+                messages.success(
+                    request, f"{enrolment.full_name} is a member already and is now enrolled."
+                )
+            return redirect(_participants_url(membership, cohort))
+    return _participants_page(request, membership, program, cohort, invite_form=form, status=400)

@@ -12,8 +12,10 @@ from programs.services.cohorts import (
 from programs.services.enrolments import (
     PROFILE_EDITABLE_COHORT_STATES,
     enrolment_add_member,
+    enrolment_invite,
     enrolment_save_profile,
     enrolment_withdraw,
+    enrolments_claim_for_new_member,
     questions_for,
 )
 from programs.services.programs import (
@@ -48,8 +50,10 @@ __all__ = [
     "cohort_update",
     "cohorts_advance_by_date",
     "enrolment_add_member",
+    "enrolment_invite",
     "enrolment_save_profile",
     "enrolment_withdraw",
+    "enrolments_claim_for_new_member",
     "program_create",
     "program_manager_assign",
     "program_manager_unassign",

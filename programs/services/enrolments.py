@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from organizations.models import Membership
 from organizations.scope import organization_scope
+from organizations.services import invitation_ensure_for_participant
 from programs.answers import AnswerError, clean_answer
 from programs.models import (
     Cohort,
@@ -178,3 +179,83 @@ def enrolment_withdraw(*, actor: Membership, enrolment: Enrolment) -> Enrolment:
         enrolment.state_changed_at = timezone.now()
         enrolment.save(update_fields=["state", "state_changed_at"])
     return enrolment
+
+
+@transaction.atomic
+def enrolment_invite(
+    *,
+    actor_membership: Membership,
+    cohort: Cohort,
+    email: str,
+    full_name: str,
+    role: str,
+    department: str = "",
+    mentor_capacity: int | None = None,
+) -> Enrolment:
+    """Invite someone to the cohort by email.
+
+    A member of the organisation is enrolled straight away. Anyone else gets the organisation's
+    invitation email; their enrolment waits as "invited" and is theirs once they join.
+    """
+    require_program_manager(actor_membership, cohort.program)
+    email = email.strip().lower()
+    with organization_scope(cohort.organization):
+        member = (
+            Membership.objects.select_related("organization", "user")
+            .filter(user__email__iexact=email)
+            .first()
+        )
+    if member is not None:
+        return enrolment_add_member(
+            actor_membership=actor_membership,
+            cohort=cohort,
+            member=member,
+            role=role,
+            mentor_capacity=mentor_capacity,
+            department=department,
+        )
+    if role not in EnrolmentRole.values:
+        raise ValidationError({"role": "Choose mentor or mentee."})
+    if cohort.status not in OPEN_FOR_ENROLMENT:
+        raise ValidationError(
+            f"{cohort.name} is {cohort.get_status_display().lower()}; enrolment is closed."
+        )
+    if mentor_capacity is not None and (
+        role != EnrolmentRole.MENTOR or not 1 <= mentor_capacity <= 50
+    ):
+        raise ValidationError(
+            {"mentor_capacity": "Only mentors have a capacity, from 1 to 50 mentees."}
+        )
+    invitation_ensure_for_participant(actor_membership=actor_membership, email=email)
+    with organization_scope(cohort.organization):
+        try:
+            with transaction.atomic():
+                return Enrolment.objects.create(
+                    organization=cohort.organization,
+                    cohort=cohort,
+                    email=email,
+                    full_name=full_name.strip()[:150],
+                    role=role,
+                    state=EnrolmentState.INVITED,
+                    mentor_capacity=mentor_capacity,
+                    department=department.strip()[:120],
+                    invited_by=actor_membership.user,
+                )
+        except IntegrityError:
+            raise ValidationError(
+                {"email": f"{email} is already invited to {cohort.name}."}
+            ) from None
+
+
+def enrolments_claim_for_new_member(membership: Membership) -> None:
+    """Someone joined the organisation: the cohorts they were invited to are now theirs."""
+    user = membership.user
+    with organization_scope(membership.organization):
+        Enrolment.objects.filter(
+            email__iexact=user.email, user__isnull=True, state=EnrolmentState.INVITED
+        ).update(
+            user=user,
+            full_name=user.full_name,
+            state=EnrolmentState.APPROVED,
+            state_changed_at=timezone.now(),
+        )

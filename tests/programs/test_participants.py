@@ -5,7 +5,10 @@ from django.urls import reverse
 
 from organizations import services as organization_services
 from organizations.invitation_links import invitation_token
+from organizations.models import Invitation
+from organizations.scope import organization_scope
 from programs import services
+from programs.models import Enrolment, EnrolmentState
 from tests.conftest import logged_in_client
 from tests.factories import make_user
 
@@ -91,3 +94,57 @@ def test_adding_a_member_and_its_errors(world):
 def test_only_people_who_run_the_program_see_participants(world):
     assert logged_in_client(world.alpha_member).get(_url(world)).status_code == 404
     assert logged_in_client(world.alpha_manager).get(_url(world)).status_code == 200
+
+
+def test_inviting_someone_new_by_email_holds_their_place_until_they_join(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    manager = logged_in_client(world.alpha_manager)  # program managers invite participants too
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(
+            _url(world, "programs:participant_invite"),
+            {
+                "invite-email": "Newcomer@Example.com",
+                "invite-full_name": "Nia New",
+                "invite-role": "mentee",
+            },
+            follow=True,
+        )
+    assert "Invitation sent to newcomer@example.com" in response.content.decode()
+    assert mailoutbox[-1].to == ["newcomer@example.com"]
+    with organization_scope(world.alpha):
+        enrolment = Enrolment.objects.get(email="newcomer@example.com")
+        invitation = Invitation.objects.get(email="newcomer@example.com")
+    assert (enrolment.state, enrolment.user_id) == (EnrolmentState.INVITED, None)
+    # The newcomer signs up and accepts: the cohort place becomes theirs.
+    newcomer = make_user("newcomer@example.com", "Nia Newcomer")
+    organization_services.invitation_accept(
+        user=newcomer, organization=world.alpha, token=invitation_token(invitation)
+    )
+    enrolment.refresh_from_db()
+    assert (enrolment.state, enrolment.user_id) == (EnrolmentState.APPROVED, newcomer.pk)
+    assert (
+        "Fill in your profile"
+        in logged_in_client(newcomer).get("/o/alpha/my-programs/").content.decode()
+    )
+
+
+def test_inviting_a_member_enrols_them_and_bad_input_is_explained(world):
+    client = logged_in_client(world.alpha_owner)
+    response = client.post(
+        _url(world, "programs:participant_invite"),
+        {"invite-email": world.alpha_member.email, "invite-role": "mentor"},
+        follow=True,
+    )
+    assert "is a member already and is now enrolled" in response.content.decode()
+    bad = client.post(
+        _url(world, "programs:participant_invite"), {"invite-email": "nope", "invite-role": "boss"}
+    )
+    assert bad.status_code == 400
+    errors = bad.context["invite_form"].errors
+    assert set(errors) == {"email", "role"}
+    again = client.post(
+        _url(world, "programs:participant_invite"),
+        {"invite-email": world.alpha_member.email, "invite-role": "mentee"},
+    )
+    assert "already enrolled" in again.content.decode()
