@@ -70,6 +70,16 @@ def test_admin_sets_up_a_program_and_opens_enrolment(browser_session: BrowserSes
     assert page.get_by_text("Spring 2027 is now enrolling.").is_visible()
     assert page.locator(".steps-bar [aria-current=step]").inner_text() == "Enrolling"
     s.shoot("07-cohort-enrolling")
+    page.get_by_role("link", name="See and add participants").click()
+    field(page, "Email address").fill("newcomer@example.com")
+    field(page, "Name (optional)").fill("Nia Newcomer")
+    page.get_by_role("group", name="Takes part as").first.get_by_label("Mentee").check()
+    page.get_by_role("button", name="Invite", exact=True).click()
+    assert page.get_by_text("Invitation sent to newcomer@example.com").is_visible()
+    assert page.get_by_text("Invited: 1").is_visible()
+    s.shoot("07b-participants-invited")
+    problems += accessibility_problems(page)
+    page.get_by_role("link", name="← Spring 2027").click()
     # Closing enrolment early asks for confirmation.
     page.get_by_label("Do it anyway, before the date").check()
     page.get_by_role("button", name="Close enrolment and start matching").click()
