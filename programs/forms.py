@@ -230,3 +230,11 @@ class InviteParticipantForm(forms.Form):
         required=False, min_value=1, max_value=50, label="Mentees they take on (mentors only)"
     )
     department = forms.CharField(required=False, max_length=120, label="Department")
+
+
+class ParticipantImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, name, role (mentor or mentee); optional department, manager_email. UTF-8.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

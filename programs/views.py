@@ -23,10 +23,12 @@ from programs.forms import (
     InviteParticipantForm,
     ManagerAssignForm,
     ParticipantFilterForm,
+    ParticipantImportForm,
     ProgramForm,
     QuestionForm,
     SkillsForm,
 )
+from programs.imports import ImportFileError, read_participant_csv
 from programs.models import (
     Cohort,
     CohortStatus,
@@ -672,6 +674,8 @@ def _participants_page(
     cohort: Cohort,
     *,
     invite_form: InviteParticipantForm | None = None,
+    import_form: ParticipantImportForm | None = None,
+    import_report: list | None = None,
     status: int = 200,
 ) -> HttpResponse:
     filters = ParticipantFilterForm(
@@ -706,6 +710,8 @@ def _participants_page(
                 prefix="add", candidates=selectors.members_not_enrolled(cohort)
             ),
             "invite_form": invite_form or InviteParticipantForm(prefix="invite"),
+            "import_form": import_form or ParticipantImportForm(prefix="import"),
+            "import_report": import_report or [],
             "csv_query": request.GET.urlencode(),
         },
         status=status,
@@ -784,3 +790,40 @@ def participant_invite(
                 )
             return redirect(_participants_url(membership, cohort))
     return _participants_page(request, membership, program, cohort, invite_form=form, status=400)
+
+
+@organization_view()
+@require_POST
+def participant_import(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    """Upload a participant CSV: every row is checked first; any problem imports nothing."""
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    form = ParticipantImportForm(request.POST, request.FILES, prefix="import")
+    report: list = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows, report = read_participant_csv(upload.chunks(), upload.size)
+            if not report:
+                result = services.enrolment_import(
+                    actor_membership=membership, cohort=cohort, rows=rows
+                )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        except services.ImportRejectedError as error:
+            report = error.row_errors
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            if not report:
+                messages.success(
+                    request,
+                    f"Imported {len(rows)} participants: {result.enrolled_members} members enrolled, "
+                    f"{result.invited} invited by email.",
+                )
+                return redirect(_participants_url(membership, cohort))
+    return _participants_page(
+        request, membership, program, cohort, import_form=form, import_report=report, status=400
+    )

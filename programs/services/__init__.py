@@ -11,7 +11,10 @@ from programs.services.cohorts import (
 )
 from programs.services.enrolments import (
     PROFILE_EDITABLE_COHORT_STATES,
+    ImportRejectedError,
+    ImportResult,
     enrolment_add_member,
+    enrolment_import,
     enrolment_invite,
     enrolment_save_profile,
     enrolment_withdraw,
@@ -42,6 +45,8 @@ __all__ = [
     "COMPARISONS_BY_KIND",
     "PROFILE_EDITABLE_COHORT_STATES",
     "CohortSettings",
+    "ImportRejectedError",
+    "ImportResult",
     "ProgramSettings",
     "QuestionSettings",
     "cohort_create",
@@ -50,6 +55,7 @@ __all__ = [
     "cohort_update",
     "cohorts_advance_by_date",
     "enrolment_add_member",
+    "enrolment_import",
     "enrolment_invite",
     "enrolment_save_profile",
     "enrolment_withdraw",

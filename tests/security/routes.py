@@ -160,6 +160,7 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:participants": TenantRoute(_cohort_with_participant),
     "programs:participant_add": TenantRoute(_cohort),
     "programs:participant_invite": TenantRoute(_cohort),
+    "programs:participant_import": TenantRoute(_cohort),
     "programs:my_programs": TenantRoute(_with_own_enrolment, is_list=True),
     "programs:profile": TenantRoute(_own_enrolment),
     "programs:withdraw": TenantRoute(_own_enrolment),
