@@ -78,6 +78,33 @@ def test_admin_sets_up_a_program_and_opens_enrolment(browser_session: BrowserSes
     assert page.get_by_text("Invitation sent to newcomer@example.com").is_visible()
     assert page.get_by_text("Invited: 1").is_visible()
     s.shoot("07b-participants-invited")
+    csv_input = page.get_by_label("CSV file")
+    csv_input.set_input_files(
+        files=[
+            {
+                "name": "people.csv",
+                "mimeType": "text/csv",
+                "buffer": b"email,name,role\nann@example.com,Ann,mentor\nnot-an-email,Bo,boss\n",
+            }
+        ]
+    )
+    page.get_by_role("button", name="Check and import").click()
+    assert page.get_by_text("Nothing was imported: 2 problems in the file").is_visible()
+    s.shoot("07c-import-report")
+    page.get_by_label("CSV file").set_input_files(
+        files=[
+            {
+                "name": "people.csv",
+                "mimeType": "text/csv",
+                "buffer": b"email,name,role\nann@example.com,Ann,mentor\nbo@example.com,Bo,mentee\n",
+            }
+        ]
+    )
+    page.get_by_role("button", name="Check and import").click()
+    assert page.get_by_text(
+        "Imported 2 participants: 0 members enrolled, 2 invited by email."
+    ).is_visible()
+    assert page.get_by_text("Invited: 3").is_visible()
     problems += accessibility_problems(page)
     page.get_by_role("link", name="← Spring 2027").click()
     # Closing enrolment early asks for confirmation.
