@@ -159,6 +159,10 @@ def enrolment_save_profile(
             to_update, ["question", "question_label", "question_kind", "value", "updated_at"]
         )
         ProfileAnswer.objects.filter(pk__in=to_delete).delete()
+        # The department a participant gives is the one the participant table filters by.
+        if cleaned.get("department") and cleaned["department"] != enrolment.department:
+            enrolment.department = cleaned["department"][:120]
+            enrolment.save(update_fields=["department"])
         if enrolment.state == EnrolmentState.APPROVED:
             enrolment.state = EnrolmentState.PROFILE_COMPLETE
             enrolment.state_changed_at = enrolment.profile_completed_at = timezone.now()
