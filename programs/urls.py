@@ -25,6 +25,7 @@ urlpatterns = [
     path(cohort + "participants/add/", views.participant_add, name="participant_add"),
     path(cohort + "participants/invite/", views.participant_invite, name="participant_invite"),
     path(cohort + "participants/import/", views.participant_import, name="participant_import"),
+    path(cohort + "participants/bulk/", views.participants_bulk, name="participants_bulk"),
     path("o/<slug:org_slug>/my-programs/", views.my_programs, name="my_programs"),
     path(
         "o/<slug:org_slug>/my-programs/<int:enrolment_id>/profile/",

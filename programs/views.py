@@ -712,6 +712,7 @@ def _participants_page(
             "invite_form": invite_form or InviteParticipantForm(prefix="invite"),
             "import_form": import_form or ParticipantImportForm(prefix="import"),
             "import_report": import_report or [],
+            "bulk_actions": BULK_ACTIONS,
             "csv_query": request.GET.urlencode(),
         },
         status=status,
@@ -827,3 +828,41 @@ def participant_import(
     return _participants_page(
         request, membership, program, cohort, import_form=form, import_report=report, status=400
     )
+
+
+BULK_ACTIONS = {"resend": "Resend invitations", "remove": "Remove from the cohort"}
+
+
+@organization_view()
+@require_POST
+def participants_bulk(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    action = request.POST.get("action", "")
+    try:
+        chosen = [int(value) for value in request.POST.getlist("enrolment")]
+    except ValueError:
+        chosen = []
+    if action not in BULK_ACTIONS or not chosen:
+        messages.error(request, "Tick at least one person and choose what to do.")
+    elif action == "resend":
+        result = services.enrolments_resend_invitations(
+            actor_membership=membership, cohort=cohort, enrolment_ids=chosen
+        )
+        skipped = (
+            f" {result.skipped} skipped: not invited, or reminded in the last day."
+            if result.skipped
+            else ""
+        )
+        messages.success(request, f"Invitation sent again to {result.done}.{skipped}")
+    else:
+        result = services.enrolments_remove(
+            actor_membership=membership, cohort=cohort, enrolment_ids=chosen
+        )
+        skipped = (
+            f" {result.skipped} skipped: matched or already withdrawn." if result.skipped else ""
+        )
+        messages.success(request, f"{result.done} removed from {cohort.name}.{skipped}")
+    return redirect(_participants_url(membership, cohort))

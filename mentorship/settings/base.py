@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProgramStatusEnum": "programs.models.ProgramStatus",
         "CohortStatusEnum": "programs.models.CohortStatus",
+        "RoleEnum": "organizations.models.Role",
+        "EnrolmentRoleEnum": "programs.models.EnrolmentRole",
+        "EnrolmentStateEnum": "programs.models.EnrolmentState",
     },
 }
 

@@ -5,6 +5,7 @@ from programs.api import views
 PROGRAM = "orgs/<slug:org_slug>/programs/<int:program_id>/"
 COHORT = PROGRAM + "cohorts/<int:cohort_id>/"
 QUESTION = PROGRAM + "questions/<int:question_id>/"
+MY_ENROLMENTS = "orgs/<slug:org_slug>/my/enrolments/"
 
 urlpatterns = [
     path(
@@ -30,6 +31,18 @@ urlpatterns = [
     path(COHORT, views.CohortDetailView.as_view(), name="api_cohort"),
     path(
         COHORT + "transition/", views.CohortTransitionView.as_view(), name="api_cohort_transition"
+    ),
+    path(COHORT + "enrolments/", views.EnrolmentListCreateView.as_view(), name="api_enrolments"),
+    path(
+        COHORT + "enrolments/import/",
+        views.EnrolmentImportView.as_view(),
+        name="api_enrolments_import",
+    ),
+    path(MY_ENROLMENTS, views.MyEnrolmentListView.as_view(), name="api_my_enrolments"),
+    path(
+        MY_ENROLMENTS + "<int:enrolment_id>/profile/",
+        views.MyProfileView.as_view(),
+        name="api_my_profile",
     ),
     path(PROGRAM + "questions/", views.QuestionListCreateView.as_view(), name="api_questions"),
     path(QUESTION, views.QuestionDetailView.as_view(), name="api_question"),

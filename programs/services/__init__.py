@@ -11,6 +11,7 @@ from programs.services.cohorts import (
 )
 from programs.services.enrolments import (
     PROFILE_EDITABLE_COHORT_STATES,
+    BulkResult,
     ImportRejectedError,
     ImportResult,
     enrolment_add_member,
@@ -19,6 +20,8 @@ from programs.services.enrolments import (
     enrolment_save_profile,
     enrolment_withdraw,
     enrolments_claim_for_new_member,
+    enrolments_remove,
+    enrolments_resend_invitations,
     questions_for,
 )
 from programs.services.programs import (
@@ -44,6 +47,7 @@ __all__ = [
     "COHORT_TRANSITIONS",
     "COMPARISONS_BY_KIND",
     "PROFILE_EDITABLE_COHORT_STATES",
+    "BulkResult",
     "CohortSettings",
     "ImportRejectedError",
     "ImportResult",
@@ -60,6 +64,8 @@ __all__ = [
     "enrolment_save_profile",
     "enrolment_withdraw",
     "enrolments_claim_for_new_member",
+    "enrolments_remove",
+    "enrolments_resend_invitations",
     "program_create",
     "program_manager_assign",
     "program_manager_unassign",

@@ -1,7 +1,10 @@
 import csv
 import io
+from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from organizations import services as organization_services
 from organizations.invitation_links import invitation_token
@@ -148,3 +151,36 @@ def test_inviting_a_member_enrols_them_and_bad_input_is_explained(world):
         {"invite-email": world.alpha_member.email, "invite-role": "mentee"},
     )
     assert "already enrolled" in again.content.decode()
+
+
+def test_bulk_resend_and_remove(world, mailoutbox, django_capture_on_commit_callbacks):
+    client = logged_in_client(world.alpha_owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            _url(world, "programs:participant_import"),
+            {
+                "import-file": SimpleUploadedFile(
+                    "p.csv", b"email,name,role\na@example.com,A,mentor\nb@example.com,B,mentee\n"
+                )
+            },
+        )
+    with organization_scope(world.alpha):
+        invited = list(Enrolment.objects.order_by("email"))
+        Enrolment.objects.filter(email="a@example.com").update(
+            invitation_sent_at=timezone.now() - timedelta(days=2)
+        )
+    mailoutbox.clear()
+    bulk = _url(world, "programs:participants_bulk")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            bulk, {"action": "resend", "enrolment": [e.pk for e in invited]}, follow=True
+        )
+    body = response.content.decode()
+    assert "Invitation sent again to 1. 1 skipped" in body  # b@ was invited minutes ago
+    assert [m.to for m in mailoutbox] == [["a@example.com"]]
+    response = client.post(bulk, {"action": "remove", "enrolment": [invited[1].pk]}, follow=True)
+    assert "1 removed from" in response.content.decode()
+    with organization_scope(world.alpha):
+        assert Enrolment.objects.get(pk=invited[1].pk).state == EnrolmentState.WITHDRAWN
+    nothing = client.post(bulk, {"action": "remove"}, follow=True)
+    assert "Tick at least one person" in nothing.content.decode()

@@ -111,13 +111,14 @@ def _cohort(world: World) -> dict:
     return {"program_id": world.alpha_program.pk, "cohort_id": world.alpha_cohort.pk}
 
 
-def _bravo_program(world: World) -> dict:
-    """A program of Bravo's with a cohort, so its nested lists have rows of their own."""
+def _bravo_cohort(world: World) -> dict:
+    """A program of Bravo's with a cohort in which Bravo's owner takes part, so its nested
+    lists have rows of their own."""
     bravo_owner = world.membership(world.bravo, world.bravo_owner)
     program = program_services.program_create(
         actor_membership=bravo_owner, values=ProgramSettings(name="Bravo mentoring", purpose="P")
     )
-    program_services.cohort_create(
+    cohort = program_services.cohort_create(
         actor_membership=bravo_owner,
         program=program,
         values=CohortSettings(
@@ -128,7 +129,14 @@ def _bravo_program(world: World) -> dict:
             ends_on=date(2027, 7, 31),
         ),
     )
-    return {"program_id": program.pk}
+    program_services.enrolment_add_member(
+        actor_membership=bravo_owner, cohort=cohort, member=bravo_owner, role="mentee"
+    )
+    return {"program_id": program.pk, "cohort_id": cohort.pk}
+
+
+def _bravo_program(world: World) -> dict:
+    return {"program_id": _bravo_cohort(world)["program_id"]}
 
 
 TENANT_ROUTES: dict[str, TenantRoute] = {
@@ -161,6 +169,7 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:participant_add": TenantRoute(_cohort),
     "programs:participant_invite": TenantRoute(_cohort),
     "programs:participant_import": TenantRoute(_cohort),
+    "programs:participants_bulk": TenantRoute(_cohort),
     "programs:my_programs": TenantRoute(_with_own_enrolment, is_list=True),
     "programs:profile": TenantRoute(_own_enrolment),
     "programs:withdraw": TenantRoute(_own_enrolment),
@@ -189,6 +198,12 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     ),
     "api_question": TenantRoute(_question),
     "api_question_move": TenantRoute(_question),
+    "api_enrolments": TenantRoute(
+        _cohort_with_participant, is_list=True, bravo_list_kwargs=_bravo_cohort
+    ),
+    "api_enrolments_import": TenantRoute(_cohort),
+    "api_my_enrolments": TenantRoute(_with_own_enrolment, is_list=True),
+    "api_my_profile": TenantRoute(_own_enrolment),
 }
 
 GLOBAL_ROUTES: dict[str, GlobalRoute] = {
