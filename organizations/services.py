@@ -250,3 +250,25 @@ def invitation_accept(*, user: User, organization: Organization, token: str) -> 
         membership.organization = organization
         member_joined(membership)
     return membership
+
+
+@transaction.atomic
+def membership_join_by_link(*, organization: Organization, user: User) -> Membership:
+    """Someone holding a program's application link joins the organisation as a member (or is
+    one already). The link is the program manager's to share; it grants only the member role."""
+    with organization_scope(organization):
+        membership = (
+            Membership.objects.select_related("organization", "user").filter(user=user).first()
+        )
+        if membership is not None:
+            return membership
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(
+                    organization=organization, user=user, role=Role.MEMBER
+                )
+        except IntegrityError:  # joined a moment ago in another tab
+            return Membership.objects.select_related("organization", "user").get(user=user)
+        membership.organization = organization
+        member_joined(membership)
+    return membership

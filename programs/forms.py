@@ -238,3 +238,11 @@ class ParticipantImportForm(forms.Form):
         help_text="Columns: email, name, role (mentor or mentee); optional department, manager_email. UTF-8.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+
+class ApplyForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=EnrolmentRole.choices,
+        widget=forms.RadioSelect,
+        label="I would like to take part as",
+    )

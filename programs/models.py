@@ -109,6 +109,14 @@ class ProgramManager(TenantModel):
         return f"{self.user} manages {self.program}"
 
 
+def _random_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+# Migration 0003 refers to the key generator by this name.
+_enrolment_key = _random_key
+
+
 class CohortStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ENROLLING = "enrolling", "Enrolling"
@@ -132,6 +140,14 @@ class Cohort(TenantModel):
         max_length=20, choices=CohortStatus.choices, default=CohortStatus.DRAFT
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    applications_open = models.BooleanField(
+        default=False,
+        help_text="People with the application link can apply while enrolment is open.",
+    )
+    applications_need_approval = models.BooleanField(
+        default=True, help_text="A program manager approves each application."
+    )
+    application_key = models.CharField(max_length=64, default=_random_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -250,10 +266,6 @@ class EnrolmentState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-def _enrolment_key() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class Enrolment(TenantModel):
     """A person's place in a cohort, as a mentor or a mentee, from invitation to match.
 
@@ -277,7 +289,7 @@ class Enrolment(TenantModel):
     )
     department = models.CharField(max_length=120, blank=True)
     manager_email = models.EmailField(blank=True)
-    invitation_key = models.CharField(max_length=64, default=_enrolment_key, editable=False)
+    invitation_key = models.CharField(max_length=64, default=_random_key, editable=False)
     invitation_expires_at = models.DateTimeField(null=True, blank=True)
     invitation_sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)

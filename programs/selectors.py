@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.crypto import constant_time_compare
 
-from organizations.models import Membership, Role
+from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
 from programs.access import SEES_ALL_PROGRAMS_ROLES
 from programs.models import (
@@ -213,3 +214,15 @@ def get_member_for_enrolment(cohort: Cohort, membership_id: int) -> Membership:
             return Membership.objects.select_related("organization", "user").get(pk=membership_id)
         except (Membership.DoesNotExist, ValueError, TypeError):
             raise Http404("No such member.") from None
+
+
+def get_cohort_by_application_link(organization: Organization, cohort_id: int, key: str) -> Cohort:
+    """The cohort an application link points to; 404 for a wrong or replaced key, as for a
+    cohort that does not exist."""
+    with organization_scope(organization):
+        cohort = (
+            Cohort.objects.select_related("program", "organization").filter(pk=cohort_id).first()
+        )
+    if cohort is None or not constant_time_compare(cohort.application_key, key):
+        raise Http404("No such application link.")
+    return cohort

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from mentorship.forms import apply_validation_error, save_form
 from organizations.access import organization_view
 from organizations.models import Membership
+from organizations.selectors import get_organization_by_slug
 from programs import selectors, services
 from programs.access import can_assign_program_managers, can_create_programs, can_manage_program
 from programs.forms import (
     AddParticipantForm,
+    ApplyForm,
     CohortForm,
     CohortTransitionForm,
     InviteParticipantForm,
@@ -332,6 +334,9 @@ def cohort_detail(
             ],
             "next_steps": _next_steps(cohort),
             "participants": _participant_summary(cohort),
+            "application_url": request.build_absolute_uri(
+                application_path(membership.organization.slug, cohort)
+            ),
         },
     )
 
@@ -830,7 +835,11 @@ def participant_import(
     )
 
 
-BULK_ACTIONS = {"resend": "Resend invitations", "remove": "Remove from the cohort"}
+BULK_ACTIONS = {
+    "approve": "Approve applications",
+    "resend": "Resend invitations",
+    "remove": "Remove from the cohort",
+}
 
 
 @organization_view()
@@ -847,6 +856,15 @@ def participants_bulk(
         chosen = []
     if action not in BULK_ACTIONS or not chosen:
         messages.error(request, "Tick at least one person and choose what to do.")
+    elif action == "approve":
+        result = services.enrolments_approve(
+            actor_membership=membership, cohort=cohort, enrolment_ids=chosen
+        )
+        skipped = f" {result.skipped} skipped: they had not applied." if result.skipped else ""
+        messages.success(
+            request,
+            f"{result.done} application{'s' if result.done != 1 else ''} approved.{skipped}",
+        )
     elif action == "resend":
         result = services.enrolments_resend_invitations(
             actor_membership=membership, cohort=cohort, enrolment_ids=chosen
@@ -866,3 +884,74 @@ def participants_bulk(
         )
         messages.success(request, f"{result.done} removed from {cohort.name}.{skipped}")
     return redirect(_participants_url(membership, cohort))
+
+
+def application_path(organization_slug: str, cohort: Cohort) -> str:
+    return reverse(
+        "programs:apply",
+        kwargs={
+            "org_slug": organization_slug,
+            "cohort_id": cohort.pk,
+            "key": cohort.application_key,
+        },
+    )
+
+
+@organization_view()
+@require_POST
+def cohort_applications(
+    request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
+) -> HttpResponse:
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    new_link = request.POST.get("new_link") == "1"
+    cohort = services.cohort_set_applications(
+        actor_membership=membership,
+        cohort=cohort,
+        open_=request.POST.get("applications_open") == "on",
+        need_approval=request.POST.get("applications_need_approval") == "on",
+        new_link=new_link,
+    )
+    if new_link:
+        messages.success(request, "A new application link is ready; the old one no longer works.")
+    else:
+        messages.success(
+            request,
+            "Applications are open." if cohort.applications_open else "Applications are closed.",
+        )
+    return redirect(_cohort_url(membership, cohort))
+
+
+def apply(request: HttpRequest, org_slug: str, cohort_id: int, key: str) -> HttpResponse:
+    """The shareable application link: anyone holding it may look; signed-in people apply."""
+    organization = get_organization_by_slug(org_slug)
+    cohort = selectors.get_cohort_by_application_link(organization, cohort_id, key)
+    context = {
+        "organization": organization,
+        "cohort": cohort,
+        "program": cohort.program,
+        "form": ApplyForm(),
+    }
+    if request.method == "POST" and request.user.is_authenticated:
+        form = ApplyForm(request.POST)
+        context["form"] = form
+        if form.is_valid():
+            try:
+                enrolment = services.enrolment_apply(
+                    user=request.user, cohort=cohort, key=key, role=form.cleaned_data["role"]
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                if enrolment.state == EnrolmentState.APPLIED:
+                    messages.success(
+                        request,
+                        f"Your application to {cohort.name} is in. A program manager reviews it.",
+                    )
+                else:
+                    messages.success(
+                        request, f"You are in {cohort.name}. Fill in your profile to be matched."
+                    )
+                return redirect("programs:my_programs", org_slug=organization.slug)
+        return render(request, "programs/apply.html", context, status=400)
+    return render(request, "programs/apply.html", context)

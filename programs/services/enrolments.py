@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -10,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
 from organizations.models import MEMBER_MANAGER_ROLES, Invitation, Membership, Role
 from organizations.scope import organization_scope
-from organizations.services import invitation_ensure_for_participant
+from organizations.services import invitation_ensure_for_participant, membership_join_by_link
 from organizations.tasks import enqueue_invitation_emails
 from programs.answers import AnswerError, clean_answer
 from programs.imports import ImportRow, RowError
@@ -466,4 +468,80 @@ def enrolments_remove(
             state__in=[EnrolmentState.MATCHED, EnrolmentState.WITHDRAWN]
         )
         done = removable.update(state=EnrolmentState.WITHDRAWN, state_changed_at=timezone.now())
+    return BulkResult(done=done, skipped=len(enrolment_ids) - done)
+
+
+@transaction.atomic
+def cohort_set_applications(
+    *,
+    actor_membership: Membership,
+    cohort: Cohort,
+    open_: bool,
+    need_approval: bool,
+    new_link: bool = False,
+) -> Cohort:
+    """Open or close the cohort's shareable application link; `new_link` makes the old link stop working."""
+    require_program_manager(actor_membership, cohort.program)
+    with organization_scope(cohort.organization):
+        cohort.applications_open = open_
+        cohort.applications_need_approval = need_approval
+        fields = ["applications_open", "applications_need_approval"]
+        if new_link:
+            cohort.application_key = secrets.token_urlsafe(24)
+            fields.append("application_key")
+        cohort.save(update_fields=fields)
+    return cohort
+
+
+def application_key_matches(cohort: Cohort, key: str) -> bool:
+    return constant_time_compare(cohort.application_key, key)
+
+
+@transaction.atomic
+def enrolment_apply(*, user: User, cohort: Cohort, key: str, role: str) -> Enrolment:
+    """Apply through the cohort's application link. Someone new joins the organisation as a
+    member; the application waits for approval when the cohort asks for it."""
+    if not application_key_matches(cohort, key) or not cohort.applications_open:
+        raise ValidationError(
+            "This application link is closed or has been replaced. Ask the program manager for the current one."
+        )
+    if cohort.status != CohortStatus.ENROLLING:
+        raise ValidationError(
+            f"{cohort.name} is not taking applications: it is {cohort.get_status_display().lower()}."
+        )
+    if role not in EnrolmentRole.values:
+        raise ValidationError({"role": "Choose to take part as a mentor or a mentee."})
+    member = membership_join_by_link(organization=cohort.organization, user=user)
+    state = EnrolmentState.APPLIED if cohort.applications_need_approval else EnrolmentState.APPROVED
+    with organization_scope(cohort.organization):
+        existing = Enrolment.objects.filter(cohort=cohort, email__iexact=user.email).first()
+        if existing is not None:
+            if existing.state != EnrolmentState.WITHDRAWN:
+                raise ValidationError(
+                    f"You are already in {cohort.name} ({existing.get_state_display().lower()})."
+                )
+            existing.role, existing.state, existing.user = role, state, user
+            existing.state_changed_at = timezone.now()
+            existing.save(update_fields=["role", "state", "user", "state_changed_at"])
+            return existing
+        return Enrolment.objects.create(
+            organization=cohort.organization,
+            cohort=cohort,
+            email=user.email,
+            full_name=member.user.full_name,
+            user=user,
+            role=role,
+            state=state,
+        )
+
+
+@transaction.atomic
+def enrolments_approve(
+    *, actor_membership: Membership, cohort: Cohort, enrolment_ids: list[int]
+) -> BulkResult:
+    require_program_manager(actor_membership, cohort.program)
+    with organization_scope(cohort.organization):
+        done = Enrolment.objects.filter(
+            cohort=cohort, pk__in=enrolment_ids, state=EnrolmentState.APPLIED
+        ).update(state=EnrolmentState.APPROVED, state_changed_at=timezone.now())
     return BulkResult(done=done, skipped=len(enrolment_ids) - done)

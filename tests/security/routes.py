@@ -170,6 +170,14 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:participant_invite": TenantRoute(_cohort),
     "programs:participant_import": TenantRoute(_cohort),
     "programs:participants_bulk": TenantRoute(_cohort),
+    "programs:cohort_applications": TenantRoute(_cohort),
+    "programs:apply": TenantRoute(
+        lambda world: {
+            "cohort_id": world.alpha_cohort.pk,
+            "key": world.alpha_cohort.application_key,
+        },
+        secret_link=True,
+    ),
     "programs:my_programs": TenantRoute(_with_own_enrolment, is_list=True),
     "programs:profile": TenantRoute(_own_enrolment),
     "programs:withdraw": TenantRoute(_own_enrolment),
