@@ -70,6 +70,17 @@ def test_admin_sets_up_a_program_and_opens_enrolment(browser_session: BrowserSes
     assert page.get_by_text("Spring 2027 is now enrolling.").is_visible()
     assert page.locator(".steps-bar [aria-current=step]").inner_text() == "Enrolling"
     s.shoot("07-cohort-enrolling")
+    page.get_by_label("Take applications while enrolment is open").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert page.get_by_text("Applications are open.").is_visible()
+    application_link = page.locator("code.token").inner_text()
+    s.shoot("07a-application-link")
+    cohort_path = s.path
+    page.goto(application_link.replace("http://testserver", s.base_url))
+    assert page.get_by_role("heading", name="Leadership mentoring 2027 · Spring 2027").is_visible()
+    s.shoot("07a-apply-page")
+    problems += accessibility_problems(page)
+    s.goto(cohort_path)
     page.get_by_role("link", name="See and add participants").click()
     field(page, "Email address").fill("newcomer@example.com")
     field(page, "Name (optional)").fill("Nia Newcomer")
