@@ -25,6 +25,7 @@ AVAILABILITY_BLOCKS: list[tuple[int, int]] = [
     (18 * 60, 21 * 60),
 ]
 RADIO_LIMIT = 6
+CAPACITY_FIELD = "mentor_capacity"
 
 
 def _block_label(start: int, end: int) -> str:
@@ -49,10 +50,22 @@ class ProfileForm(forms.Form):
         questions: list[ProfileQuestion],
         skills: list[str],
         answers: dict[str, Any],
+        mentor_capacity: int | None = None,
+        default_capacity: int | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        if default_capacity is not None:
+            # Mentors say how many mentees they take on; the program's default is the suggestion.
+            self.fields[CAPACITY_FIELD] = forms.IntegerField(
+                min_value=1,
+                max_value=50,
+                required=False,
+                label="How many mentees can you take on in this cohort?",
+                help_text=f"The program suggests {default_capacity}.",
+            )
+            self.initial[CAPACITY_FIELD] = mentor_capacity or default_capacity
         for question in questions:
             if question.kind == QuestionKind.PERSONALITY:
                 self._add_personality(question, answers.get(question.key))
@@ -136,6 +149,9 @@ class ProfileForm(forms.Form):
                 value = [[int(part) for part in choice.split(":")] for choice in value]
             answers[question.key] = value
         return answers
+
+    def capacity(self) -> int | None:
+        return self.cleaned_data.get(CAPACITY_FIELD) if CAPACITY_FIELD in self.fields else None
 
     def add_answer_errors(self, errors: dict[str, list[str]]) -> None:
         for key, messages in errors.items():

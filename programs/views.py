@@ -564,11 +564,18 @@ def profile_edit(
         questions=services.questions_for(enrolment),
         skills=cohort.program.skills,
         answers=selectors.answers_of(enrolment),
+        mentor_capacity=enrolment.mentor_capacity,
+        default_capacity=cohort.program.default_mentor_capacity
+        if enrolment.role == EnrolmentRole.MENTOR
+        else None,
     )
     if request.method == "POST" and not locked and form.is_valid():
         try:
             services.enrolment_save_profile(
-                user=request.user, enrolment=enrolment, answers=form.raw_answers()
+                user=request.user,
+                enrolment=enrolment,
+                answers=form.raw_answers(),
+                mentor_capacity=form.capacity(),
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):

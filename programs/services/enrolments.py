@@ -97,7 +97,7 @@ def questions_for(enrolment: Enrolment) -> list[ProfileQuestion]:
 
 @transaction.atomic
 def enrolment_save_profile(
-    *, user: User, enrolment: Enrolment, answers: dict[str, Any]
+    *, user: User, enrolment: Enrolment, answers: dict[str, Any], mentor_capacity: int | None = None
 ) -> Enrolment:
     """Save a participant's profile answers, all or nothing, keyed by question key.
 
@@ -124,10 +124,17 @@ def enrolment_save_profile(
             cleaned[question.key] = clean_answer(question, answers.get(question.key), skills=skills)
         except AnswerError as error:
             errors[question.key] = str(error)
+    if mentor_capacity is not None and (
+        enrolment.role != EnrolmentRole.MENTOR or not 1 <= mentor_capacity <= 50
+    ):
+        errors["mentor_capacity"] = "Mentors take on between 1 and 50 mentees."
     if errors:
         raise ValidationError(errors)
     with organization_scope(enrolment.organization):
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if mentor_capacity is not None and mentor_capacity != enrolment.mentor_capacity:
+            enrolment.mentor_capacity = mentor_capacity
+            enrolment.save(update_fields=["mentor_capacity"])
         existing = {a.question_key: a for a in ProfileAnswer.objects.filter(enrolment=enrolment)}
         to_create, to_update, to_delete = [], [], []
         for question in questions:

@@ -92,3 +92,44 @@ def test_withdraw_from_my_programs(world, enrolment):
     enrolment.refresh_from_db()
     assert enrolment.state == EnrolmentState.WITHDRAWN
     assert "You withdrew from this cohort." in client.get(_profile_url(enrolment)).content.decode()
+
+
+def test_mentors_set_how_many_mentees_they_take_on(world):
+    mentor = services.enrolment_add_member(
+        actor_membership=world.alpha_owner_membership,
+        cohort=world.alpha_cohort,
+        member=world.membership(world.alpha, world.alpha_admin),
+        role="mentor",
+    )
+    client = logged_in_client(world.alpha_admin)
+    page = client.get(_profile_url(mentor))
+    assert (
+        page.context["form"].initial["mentor_capacity"]
+        == world.alpha_program.default_mentor_capacity
+    )
+    answers = {
+        "experience": "Ten years of sales leadership.",
+        "skills_offered": ["Negotiation"],
+        "function": "Sales",
+        "experience_years": "10 to 15 years",
+        "department": "Sales",
+        "languages": ["English"],
+        "timezone": "Europe/Paris",
+        "availability": ["1:540:720"],
+    }
+    bad = client.post(_profile_url(mentor), {**answers, "mentor_capacity": "80"})
+    assert bad.status_code == 400
+    assert client.post(_profile_url(mentor), {**answers, "mentor_capacity": "3"}).status_code == 302
+    mentor.refresh_from_db()
+    assert mentor.mentor_capacity == 3
+    # Mentees are not asked.
+    mentee = logged_in_client(world.alpha_member)
+    mentee_enrolment = services.enrolment_add_member(
+        actor_membership=world.alpha_owner_membership,
+        cohort=world.alpha_cohort,
+        member=world.alpha_member_membership,
+        role="mentee",
+    )
+    assert (
+        "mentor_capacity" not in mentee.get(_profile_url(mentee_enrolment)).context["form"].fields
+    )
