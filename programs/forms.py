@@ -246,3 +246,10 @@ class ApplyForm(forms.Form):
         widget=forms.RadioSelect,
         label="I would like to take part as",
     )
+
+
+class ParticipantDetailsForm(forms.Form):
+    department = forms.CharField(required=False, max_length=120, label="Department")
+    mentor_capacity = forms.IntegerField(
+        required=False, min_value=1, max_value=50, label="Mentees they take on"
+    )

@@ -226,3 +226,13 @@ def get_cohort_by_application_link(organization: Organization, cohort_id: int, k
     if cohort is None or not constant_time_compare(cohort.application_key, key):
         raise Http404("No such application link.")
     return cohort
+
+
+def get_enrolment_in(cohort: Cohort, enrolment_id: int) -> Enrolment:
+    with organization_scope(cohort.organization):
+        try:
+            return Enrolment.objects.select_related("cohort__program", "user").get(
+                cohort=cohort, pk=enrolment_id
+            )
+        except (Enrolment.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such participant.") from None

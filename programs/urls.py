@@ -26,6 +26,11 @@ urlpatterns = [
     path(cohort + "participants/invite/", views.participant_invite, name="participant_invite"),
     path(cohort + "participants/import/", views.participant_import, name="participant_import"),
     path(cohort + "participants/bulk/", views.participants_bulk, name="participants_bulk"),
+    path(
+        cohort + "participants/<int:enrolment_id>/edit/",
+        views.participant_edit,
+        name="participant_edit",
+    ),
     path(cohort + "applications/", views.cohort_applications, name="cohort_applications"),
     path("o/<slug:org_slug>/apply/<int:cohort_id>/<str:key>/", views.apply, name="apply"),
     path("o/<slug:org_slug>/my-programs/", views.my_programs, name="my_programs"),

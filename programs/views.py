@@ -24,6 +24,7 @@ from programs.forms import (
     CohortTransitionForm,
     InviteParticipantForm,
     ManagerAssignForm,
+    ParticipantDetailsForm,
     ParticipantFilterForm,
     ParticipantImportForm,
     ProgramForm,
@@ -962,3 +963,65 @@ def apply(request: HttpRequest, org_slug: str, cohort_id: int, key: str) -> Http
                 return redirect("programs:my_programs", org_slug=organization.slug)
         return render(request, "programs/apply.html", context, status=400)
     return render(request, "programs/apply.html", context)
+
+
+@organization_view()
+def participant_edit(
+    request: HttpRequest,
+    program_id: int,
+    cohort_id: int,
+    enrolment_id: int,
+    *,
+    membership: Membership,
+) -> HttpResponse:
+    """Correct a participant's department or capacity: in place with HTMX, or on its own page."""
+    program = _managed_program(membership, program_id)
+    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    enrolment = selectors.get_enrolment_in(cohort, enrolment_id)
+    is_htmx = bool(request.headers.get("HX-Request"))
+    form = ParticipantDetailsForm(
+        request.POST or None,
+        initial={"department": enrolment.department, "mentor_capacity": enrolment.mentor_capacity},
+        prefix=f"p{enrolment.pk}",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrolment_update_details(
+                actor_membership=membership,
+                enrolment=enrolment,
+                department=form.cleaned_data["department"],
+                mentor_capacity=form.cleaned_data["mentor_capacity"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if is_htmx:
+                return render(
+                    request,
+                    "programs/_participant_row.html",
+                    {
+                        "e": enrolment,
+                        "program": program,
+                        "cohort": cohort,
+                        "org": membership.organization,
+                        "saved": True,
+                    },
+                )
+            messages.success(request, f"Saved {enrolment.full_name or enrolment.email}.")
+            return redirect(_participants_url(membership, cohort))
+    context = {
+        "e": enrolment,
+        "program": program,
+        "cohort": cohort,
+        "org": membership.organization,
+        "form": form,
+    }
+    status = 400 if form.errors else 200
+    if is_htmx:
+        return render(request, "programs/_participant_row_edit.html", context, status=status)
+    return render(
+        request,
+        "programs/participant_edit.html",
+        {**context, "membership": membership},
+        status=status,
+    )

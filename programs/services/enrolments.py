@@ -552,3 +552,29 @@ def enrolments_approve(
             cohort=cohort, pk__in=enrolment_ids, state=EnrolmentState.APPLIED
         ).update(state=EnrolmentState.APPROVED, state_changed_at=timezone.now())
     return BulkResult(done=done, skipped=len(enrolment_ids) - done)
+
+
+@transaction.atomic
+def enrolment_update_details(
+    *,
+    actor_membership: Membership,
+    enrolment: Enrolment,
+    department: str,
+    mentor_capacity: int | None,
+) -> Enrolment:
+    """A program manager corrects a participant's department or a mentor's capacity."""
+    require_program_manager(actor_membership, enrolment.cohort.program)
+    errors = {}
+    if len(department.strip()) > 120:
+        errors["department"] = "Departments are at most 120 characters."
+    if mentor_capacity is not None and (
+        enrolment.role != EnrolmentRole.MENTOR or not 1 <= mentor_capacity <= 50
+    ):
+        errors["mentor_capacity"] = "Only mentors have a capacity, from 1 to 50 mentees."
+    if errors:
+        raise ValidationError(errors)
+    with organization_scope(enrolment.organization):
+        enrolment.department = department.strip()
+        enrolment.mentor_capacity = mentor_capacity
+        enrolment.save(update_fields=["department", "mentor_capacity"])
+    return enrolment

@@ -261,6 +261,14 @@ def test_a_program_manager_reviews_the_demo_cohort(browser_session: BrowserSessi
     page.get_by_role("button", name="Filter").click()
     assert page.locator("tbody tr").count() == 6
     s.shoot("41-participants-mentors")
+    # HTMX: edit a mentor's capacity in place, without leaving the table.
+    page.evaluate("window.__notReloaded = true")
+    page.get_by_role("link", name="Edit Ben Carter").click()
+    page.get_by_label("Mentees they take on").fill("4")
+    s.shoot("42-inline-edit")
+    page.locator("tr.row--editing").get_by_role("button", name="Save").click()
+    page.get_by_text("takes 4").wait_for()
+    assert page.evaluate("window.__notReloaded") is True
     problems = accessibility_problems(page)
     s.assert_no_console_errors()
     assert not problems, "\n".join(problems)

@@ -184,3 +184,40 @@ def test_bulk_resend_and_remove(world, mailoutbox, django_capture_on_commit_call
         assert Enrolment.objects.get(pk=invited[1].pk).state == EnrolmentState.WITHDRAWN
     nothing = client.post(bulk, {"action": "remove"}, follow=True)
     assert "Tick at least one person" in nothing.content.decode()
+
+
+def test_edit_a_participant_in_place_or_on_its_own_page(world):
+    enrolment = services.enrolment_add_member(
+        actor_membership=world.alpha_owner_membership,
+        cohort=world.alpha_cohort,
+        member=world.alpha_member_membership,
+        role="mentor",
+    )
+    client = logged_in_client(world.alpha_owner)
+    url = reverse(
+        "programs:participant_edit",
+        kwargs={
+            "org_slug": "alpha",
+            "program_id": world.alpha_program.pk,
+            "cohort_id": world.alpha_cohort.pk,
+            "enrolment_id": enrolment.pk,
+        },
+    )
+    prefix = f"p{enrolment.pk}"
+    row = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert row.startswith(f'<tr id="participant-{enrolment.pk}" class="row--editing">')
+    saved = client.post(
+        url,
+        {f"{prefix}-department": "Risk", f"{prefix}-mentor_capacity": "4"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Risk" in saved and "takes 4" in saved and "Saved" in saved
+    bad = client.post(url, {f"{prefix}-mentor_capacity": "99"}, headers={"HX-Request": "true"})
+    assert bad.status_code == 400
+    assert "row--editing" in bad.content.decode()
+    # Without JavaScript: its own page, then back to the table.
+    assert "<h1>" in client.get(url).content.decode()
+    response = client.post(url, {f"{prefix}-department": "Audit", f"{prefix}-mentor_capacity": ""})
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert (enrolment.department, enrolment.mentor_capacity) == ("Audit", None)

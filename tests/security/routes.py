@@ -171,6 +171,9 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:participant_import": TenantRoute(_cohort),
     "programs:participants_bulk": TenantRoute(_cohort),
     "programs:cohort_applications": TenantRoute(_cohort),
+    "programs:participant_edit": TenantRoute(
+        lambda world: {**_cohort(world), **_own_enrolment(world)}
+    ),
     "programs:apply": TenantRoute(
         lambda world: {
             "cohort_id": world.alpha_cohort.pk,
