@@ -149,3 +149,12 @@ def test_a_10000_row_file_imports_in_bounded_queries(
     with organization_scope(world.alpha):
         assert Enrolment.objects.filter(cohort=world.alpha_cohort).count() == 10_000
         assert Invitation.objects.filter(email__startswith="person").count() == 10_000
+
+
+def test_an_oversized_upload_is_refused_with_a_clear_message(world):
+    big = b"email,name,role\n" + b"x" * (MAX_IMPORT_BYTES + 1)
+    response = _upload(logged_in_client(world.alpha_owner), world, big)
+    assert response.status_code == 400
+    assert "the limit is 5 MB" in response.content.decode()
+    with organization_scope(world.alpha):
+        assert not Enrolment.objects.exists()
