@@ -1,5 +1,6 @@
 """Every write of the programs app, one module per entity; import from here."""
 
+from programs.services.bulk import enrolments_remove, enrolments_resend_invitations
 from programs.services.cohorts import (
     COHORT_TRANSITIONS,
     CohortSettings,
@@ -9,26 +10,22 @@ from programs.services.cohorts import (
     cohort_update,
     cohorts_advance_by_date,
 )
+from programs.services.common import BulkResult
 from programs.services.enrolments import (
+    OPEN_FOR_ENROLMENT,
     PROFILE_EDITABLE_COHORT_STATES,
-    BulkResult,
-    ImportRejectedError,
-    ImportResult,
     application_key_matches,
     cohort_set_applications,
     enrolment_add_member,
     enrolment_apply,
-    enrolment_import,
     enrolment_invite,
-    enrolment_save_profile,
     enrolment_update_details,
     enrolment_withdraw,
     enrolments_approve,
     enrolments_claim_for_new_member,
-    enrolments_remove,
-    enrolments_resend_invitations,
-    questions_for,
 )
+from programs.services.participant_import import ImportRejectedError, ImportResult, enrolment_import
+from programs.services.profiles import enrolment_save_profile, questions_for
 from programs.services.programs import (
     ProgramSettings,
     program_create,
@@ -51,6 +48,7 @@ from programs.services.questions import (
 __all__ = [
     "COHORT_TRANSITIONS",
     "COMPARISONS_BY_KIND",
+    "OPEN_FOR_ENROLMENT",
     "PROFILE_EDITABLE_COHORT_STATES",
     "BulkResult",
     "CohortSettings",

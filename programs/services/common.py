@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -27,3 +28,11 @@ def require_program_manager(actor_membership: Membership, program: Program) -> N
     require_same_organization(actor_membership, program)
     if not can_manage_program(actor_membership, program):
         raise PermissionDenied("You do not run this program.")
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action did: how many it changed, how many it left as they were."""
+
+    done: int
+    skipped: int
