@@ -16,7 +16,7 @@ from programs import selectors, services
 from programs.access import can_manage_program
 from programs.forms import CohortForm, CohortTransitionForm
 from programs.models import Cohort, CohortStatus, EnrolmentRole, EnrolmentState
-from programs.views.common import application_path, cohort_url, managed_program
+from programs.views.common import application_path, cohort_url, managed_cohort, managed_program
 
 COHORT_STEPS = [
     CohortStatus.DRAFT,
@@ -73,8 +73,7 @@ def cohort_create(request: HttpRequest, program_id: int, *, membership: Membersh
 def cohort_edit(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    program, cohort = managed_cohort(membership, program_id, cohort_id)
     initial = {name: getattr(cohort, name) for name in CohortForm.base_fields}
     form = CohortForm(request.POST or None, initial=initial)
     saved = save_form(
@@ -172,8 +171,7 @@ def _participant_summary(cohort: Cohort) -> list[dict]:
 def cohort_status(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    _program, cohort = managed_cohort(membership, program_id, cohort_id)
     form = CohortTransitionForm(request.POST)
     if form.is_valid():
         try:
@@ -189,12 +187,7 @@ def cohort_status(
             messages.success(
                 request, f"{cohort.name} is now {cohort.get_status_display().lower()}."
             )
-    return redirect(
-        "programs:cohort_detail",
-        org_slug=membership.organization.slug,
-        program_id=program.pk,
-        cohort_id=cohort.pk,
-    )
+    return redirect(cohort_url(membership, cohort))
 
 
 @organization_view()
@@ -202,8 +195,7 @@ def cohort_status(
 def cohort_applications(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    _program, cohort = managed_cohort(membership, program_id, cohort_id)
     new_link = request.POST.get("new_link") == "1"
     cohort = services.cohort_set_applications(
         actor_membership=membership,

@@ -56,3 +56,11 @@ def application_path(organization_slug: str, cohort: Cohort) -> str:
             "key": cohort.application_key,
         },
     )
+
+
+def managed_cohort(
+    membership: Membership, program_id: int, cohort_id: int
+) -> tuple[Program, Cohort]:
+    """A cohort of a program the member runs: 404 when not visible, 403 when only visible."""
+    program = managed_program(membership, program_id)
+    return program, selectors.get_cohort_for(membership, program, cohort_id)

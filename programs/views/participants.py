@@ -24,7 +24,7 @@ from programs.forms import (
 )
 from programs.imports import ImportFileError, read_participant_csv
 from programs.models import Cohort, EnrolmentRole, EnrolmentState, Program
-from programs.views.common import managed_program, participants_url
+from programs.views.common import managed_cohort, participants_url
 
 PARTICIPANT_CSV_HEADER = [
     "Name",
@@ -79,8 +79,7 @@ def _participants_csv(cohort: Cohort, enrolments) -> StreamingHttpResponse:
 def participants(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    program, cohort = managed_cohort(membership, program_id, cohort_id)
     return _participants_page(request, membership, program, cohort)
 
 
@@ -141,8 +140,7 @@ def _participants_page(
 def participant_add(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    _program, cohort = managed_cohort(membership, program_id, cohort_id)
     form = AddParticipantForm(
         request.POST, prefix="add", candidates=selectors.members_not_enrolled(cohort)
     )
@@ -172,12 +170,7 @@ def participant_add(
                 request,
                 f"{enrolment.full_name} is enrolled as a {enrolment.get_role_display().lower()}; they fill in their profile under My programs.",
             )
-    return redirect(
-        "programs:participants",
-        org_slug=membership.organization.slug,
-        program_id=program.pk,
-        cohort_id=cohort.pk,
-    )
+    return redirect(participants_url(membership, cohort))
 
 
 @organization_view()
@@ -185,8 +178,7 @@ def participant_add(
 def participant_invite(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    program, cohort = managed_cohort(membership, program_id, cohort_id)
     form = InviteParticipantForm(request.POST, prefix="invite")
     if form.is_valid():
         try:
@@ -216,8 +208,7 @@ def participant_import(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
     """Upload a participant CSV: every row is checked first; any problem imports nothing."""
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    program, cohort = managed_cohort(membership, program_id, cohort_id)
     form = ParticipantImportForm(request.POST, request.FILES, prefix="import")
     report: list = []
     if form.is_valid():
@@ -259,8 +250,7 @@ BULK_ACTIONS = {
 def participants_bulk(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    _program, cohort = managed_cohort(membership, program_id, cohort_id)
     action = request.POST.get("action", "")
     try:
         chosen = [int(value) for value in request.POST.getlist("enrolment")]
@@ -308,8 +298,7 @@ def participant_edit(
     membership: Membership,
 ) -> HttpResponse:
     """Correct a participant's department or capacity: in place with HTMX, or on its own page."""
-    program = managed_program(membership, program_id)
-    cohort = selectors.get_cohort_for(membership, program, cohort_id)
+    program, cohort = managed_cohort(membership, program_id, cohort_id)
     enrolment = selectors.get_enrolment_in(cohort, enrolment_id)
     is_htmx = bool(request.headers.get("HX-Request"))
     form = ParticipantDetailsForm(

@@ -131,7 +131,7 @@ def program_status(
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{program.name} is now {ProgramStatus(status).label.lower()}.")
-    return redirect("programs:detail", org_slug=membership.organization.slug, program_id=program.pk)
+    return redirect(program_url(membership, program))
 
 
 @organization_view(allow=can_assign_program_managers)
@@ -154,7 +154,7 @@ def manager_assign(
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"{assignment.user} now runs {program.name}.")
-    return redirect("programs:detail", org_slug=membership.organization.slug, program_id=program.pk)
+    return redirect(program_url(membership, program))
 
 
 @organization_view(allow=can_assign_program_managers)
@@ -165,4 +165,4 @@ def manager_remove(
     program = selectors.get_program_for(membership, program_id)
     services.program_manager_unassign(actor_membership=membership, program=program, user_id=user_id)
     messages.success(request, "Program manager removed from this program.")
-    return redirect("programs:detail", org_slug=membership.organization.slug, program_id=program.pk)
+    return redirect(program_url(membership, program))
