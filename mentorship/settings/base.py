@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "organizations",
     "accounts",
     "programs",
+    "matching",
     "notifications",
     # Last: the project package itself, for commands that draw on every app (seed_demo).
     "mentorship",
