@@ -4,6 +4,7 @@ from django import forms
 
 from programs.models import (
     Comparison,
+    ContactChannel,
     EnrolmentRole,
     EnrolmentState,
     MatchingMode,
@@ -11,6 +12,7 @@ from programs.models import (
     ProgramFormat,
     QuestionAudience,
     QuestionKind,
+    ResponseTime,
 )
 from programs.services import CohortSettings, ProgramSettings, QuestionSettings
 
@@ -252,4 +254,43 @@ class ParticipantDetailsForm(forms.Form):
     department = forms.CharField(required=False, max_length=120, label="Department")
     mentor_capacity = forms.IntegerField(
         required=False, min_value=1, max_value=50, label="Mentees they take on"
+    )
+
+
+class AgreementForm(forms.Form):
+    channels = forms.MultipleChoiceField(
+        choices=ContactChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="How we keep in touch",
+    )
+    meeting_cadence = forms.ChoiceField(choices=MeetingCadence.choices, label="How often we meet")
+    response_time = forms.ChoiceField(
+        choices=ResponseTime.choices, label="How quickly we answer messages"
+    )
+    goals_scope = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What we will work on",
+        help_text="The goals in scope, in a sentence or two.",
+    )
+    off_limits = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Topics we leave out",
+    )
+    confidentiality = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What stays between us",
+    )
+
+
+class EndMentorshipForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is it ending?",
+        help_text="The program managers read this, to find a better match next time.",
     )

@@ -8,12 +8,14 @@ from django.utils.crypto import constant_time_compare
 
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
-from programs.access import SEES_ALL_PROGRAMS_ROLES
+from programs.access import SEES_ALL_PROGRAMS_ROLES, can_manage_program
 from programs.models import (
     Cohort,
     CohortStatus,
     Enrolment,
     EnrolmentRole,
+    Mentorship,
+    MentorshipMentee,
     ProfileAnswer,
     ProfileQuestion,
     Program,
@@ -236,3 +238,34 @@ def get_enrolment_in(cohort: Cohort, enrolment_id: int) -> Enrolment:
             )
         except (Enrolment.DoesNotExist, ValueError, TypeError):
             raise Http404("No such participant.") from None
+
+
+def mentorships_of_member(membership: Membership) -> list[Mentorship]:
+    """The member's mentorships, as mentor or mentee, newest first, with everyone in them."""
+    with organization_scope(membership.organization):
+        as_mentee = MentorshipMentee.objects.filter(mentee__user_id=membership.user_id).values(
+            "mentorship_id"
+        )
+        return list(
+            Mentorship.objects.filter(Q(mentor__user_id=membership.user_id) | Q(pk__in=as_mentee))
+            .select_related("mentor", "cohort__program", "agreement")
+            .prefetch_related("members__mentee")
+            .order_by("-started_on", "-pk")
+        )
+
+
+def get_mentorship_for(membership: Membership, mentorship_id: int) -> Mentorship:
+    """A mentorship the member is in, or one of a program they run; 404 for anyone else."""
+    with organization_scope(membership.organization):
+        try:
+            mentorship = (
+                Mentorship.objects.select_related("mentor__user", "cohort__program", "agreement")
+                .prefetch_related("members__mentee__user")
+                .get(pk=mentorship_id)
+            )
+        except (Mentorship.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such mentorship.") from None
+    members = [mentorship.mentor.user_id] + [m.mentee.user_id for m in mentorship.members.all()]
+    if membership.user_id in members or can_manage_program(membership, mentorship.cohort.program):
+        return mentorship
+    raise Http404("No such mentorship.")

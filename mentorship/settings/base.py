@@ -174,6 +174,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.advance_cohorts_by_date",
         "schedule": 60 * 60,
     },
+    # Requests expire by the hour they are due; the mentee hears about it once.
+    "expire-mentorship-requests": {
+        "task": "matching.tasks.expire_mentorship_requests",
+        "schedule": 60 * 60,
+    },
 }
 
 # Email: EMAIL_URL, e.g. smtp://user:password@host:587?tls=True; the console otherwise.

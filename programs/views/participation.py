@@ -14,7 +14,12 @@ from organizations.models import Membership
 from organizations.selectors import get_organization_by_slug
 from programs import selectors, services
 from programs.forms import ApplyForm
-from programs.models import EnrolmentRole, EnrolmentState
+from programs.models import (
+    MATCHABLE_COHORT_STATES,
+    SELF_SELECT_MODES,
+    EnrolmentRole,
+    EnrolmentState,
+)
 from programs.profile_form import ProfileForm
 
 
@@ -25,11 +30,21 @@ def my_programs(request: HttpRequest, *, membership: Membership) -> HttpResponse
             "enrolment": enrolment,
             "editable": enrolment.state != EnrolmentState.WITHDRAWN
             and enrolment.cohort.status in services.PROFILE_EDITABLE_COHORT_STATES,
+            "can_choose": enrolment.role == EnrolmentRole.MENTEE
+            and enrolment.state == EnrolmentState.PROFILE_COMPLETE
+            and enrolment.cohort.program.matching_mode in SELF_SELECT_MODES
+            and enrolment.cohort.status in MATCHABLE_COHORT_STATES,
         }
         for enrolment in selectors.enrolments_of_member(membership)
     ]
     return render(
-        request, "programs/my_programs.html", {"membership": membership, "enrolments": enrolments}
+        request,
+        "programs/my_programs.html",
+        {
+            "membership": membership,
+            "enrolments": enrolments,
+            "mentorships": selectors.mentorships_of_member(membership),
+        },
     )
 
 

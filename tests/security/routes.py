@@ -139,6 +139,83 @@ def _bravo_program(world: World) -> dict:
     return {"program_id": _bravo_cohort(world)["program_id"]}
 
 
+def _matching(world: World) -> dict:
+    """Alpha's cohort in matching (self-select allowed) with its owner as a mentor and its
+    member as a mentee: a draft match run proposing them, then the member's request to the
+    owner, accepted, which started their mentorship."""
+    from matching import services as matching_services
+    from matching.models import MatchProposal, MatchRun, MentorshipRequest
+    from programs.models import CohortStatus, Mentorship, Program
+    from tests.matching.conftest import random_answers
+
+    with organization_scope(world.alpha):
+        run = MatchRun.objects.filter(cohort=world.alpha_cohort).first()
+        if run is not None:
+            return {
+                "program_id": world.alpha_program.pk,
+                "cohort_id": world.alpha_cohort.pk,
+                "run_id": run.pk,
+                "proposal_id": MatchProposal.objects.filter(run=run).first().pk,
+                "mentorship_id": Mentorship.objects.first().pk,
+                "request_id": MentorshipRequest.objects.first().pk,
+                "mentee_enrolment_id": MentorshipRequest.objects.first().mentee_id,
+                "mentor_enrolment_id": MentorshipRequest.objects.first().mentor_id,
+            }
+        Program.objects.filter(pk=world.alpha_program.pk).update(matching_mode="both")
+    import random
+
+    owner = world.alpha_owner_membership
+    cohort = program_services.cohort_transition(
+        actor_membership=owner, cohort=world.alpha_cohort, to_status=CohortStatus.ENROLLING,
+        force=True,
+    )  # fmt: skip
+    rng = random.Random(3)
+    mentor = Enrolment.all_organizations.get(pk=_own_enrolment(world)["enrolment_id"])
+    mentee = program_services.enrolment_add_member(
+        actor_membership=owner, cohort=cohort, member=world.alpha_member_membership, role="mentee"
+    )
+    for person, enrolment, role in (
+        (world.alpha_owner, mentor, "mentor"),
+        (world.alpha_member, mentee, "mentee"),
+    ):
+        answers = random_answers(rng, role)
+        answers["languages"] = ["English"]
+        answers["department"] = f"{role} department"
+        program_services.enrolment_save_profile(user=person, enrolment=enrolment, answers=answers)
+    program_services.cohort_transition(
+        actor_membership=owner, cohort=cohort, to_status=CohortStatus.MATCHING, force=True
+    )
+    world.alpha_cohort.refresh_from_db()
+    matching_services.match_run_create(actor=owner, cohort=world.alpha_cohort)
+    mentee.refresh_from_db()
+    request = matching_services.mentorship_request_send(
+        actor=world.alpha_member_membership,
+        enrolment=Enrolment.all_organizations.select_related("cohort__program").get(pk=mentee.pk),
+        mentor_id=mentor.pk,
+        message=f"Would you mentor me? ({CANARY})",
+    )
+    matching_services.mentorship_request_accept(actor=owner, request_id=request.pk)
+    return _matching(world)
+
+
+def _pick(*names: str) -> Kwargs:
+    renamed = {"mentee_enrolment_id": "enrolment_id"}
+
+    def kwargs(world: World) -> dict:
+        found = _matching(world)
+        return {renamed.get(name, name): found[name] for name in names}
+
+    return kwargs
+
+
+def _mentor_suggestion(world: World) -> dict:
+    """The owner's own enrolment (the walk's positive control is the owner) and a mentor."""
+    found = _matching(world)
+    return {**_own_enrolment(world), "mentor_id": found["mentor_enrolment_id"]}
+
+
+_RUN = ("program_id", "cohort_id", "run_id")
+
 TENANT_ROUTES: dict[str, TenantRoute] = {
     # Web
     "overview": TenantRoute(is_list=True),
@@ -189,6 +266,29 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:question_edit": TenantRoute(_question),
     "programs:question_move": TenantRoute(_question),
     "programs:question_delete": TenantRoute(_question),
+    "programs:mentorship": TenantRoute(_pick("mentorship_id")),
+    "programs:agreement_edit": TenantRoute(_pick("mentorship_id")),
+    "programs:agreement_confirm": TenantRoute(_pick("mentorship_id")),
+    "programs:mentorship_status": TenantRoute(_pick("mentorship_id")),
+    "programs:mentorship_end": TenantRoute(_pick("mentorship_id")),
+    "programs:mentorship_end_reason": TenantRoute(_pick("mentorship_id")),
+    "matching:settings": TenantRoute(_program),
+    "matching:runs": TenantRoute(_pick("program_id", "cohort_id")),
+    "matching:run_start": TenantRoute(_cohort),
+    "matching:run": TenantRoute(_pick(*_RUN)),
+    "matching:run_swap": TenantRoute(_pick(*_RUN)),
+    "matching:run_rerun": TenantRoute(_pick(*_RUN)),
+    "matching:run_publish": TenantRoute(_pick(*_RUN)),
+    "matching:run_discard": TenantRoute(_pick(*_RUN)),
+    "matching:proposal_lock": TenantRoute(_pick(*_RUN, "proposal_id")),
+    "matching:proposal_remove": TenantRoute(_pick(*_RUN, "proposal_id")),
+    "matching:suggestions": TenantRoute(_own_enrolment),
+    "matching:request_send": TenantRoute(_mentor_suggestion),
+    "matching:mentor_exclude": TenantRoute(_mentor_suggestion),
+    "matching:requests": TenantRoute(_pick(), is_list=True),
+    "matching:request_accept": TenantRoute(_pick("request_id")),
+    "matching:request_decline": TenantRoute(_pick("request_id")),
+    "matching:request_withdraw": TenantRoute(_pick("request_id")),
     # API
     "api_organization": TenantRoute(),
     "api_members": TenantRoute(is_list=True),
