@@ -199,6 +199,7 @@ class MentorshipRequest(TenantModel):
     )
     response = models.TextField(blank=True, max_length=2000)
     score = models.FloatField(null=True, blank=True)
+    explanation = models.JSONField(default=list, blank=True)
     expires_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
     # The status the people concerned were last emailed about: emails go out once per status.

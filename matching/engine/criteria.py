@@ -139,13 +139,13 @@ class Rules:
 
 # Hard rules by code, with the words an admin reads in "why was nobody matched".
 RULE_LABELS = {
-    "same_department": "works in the same department",
-    "reporting_line": "is in the same reporting line",
-    "no_shared_language": "has no language in common",
-    "timezone_distance": "is too many time zones away",
-    "not_this_person": "is on the mentee's “not this person” list",
-    "earlier_pair": "was already paired with this mentee before",
-    "at_capacity": "has no free place",
+    "same_department": "Same department",
+    "reporting_line": "Same reporting line",
+    "no_shared_language": "No language in common",
+    "timezone_distance": "Too many time zones apart",
+    "not_this_person": "On the mentee's “not this person” list",
+    "earlier_pair": "Paired with each other before",
+    "at_capacity": "No free place left",
 }
 
 

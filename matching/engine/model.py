@@ -219,7 +219,7 @@ class MatchingModel:
         if code.startswith("must_have:"):
             key = code.split(":", 1)[1]
             name = next((s.name for s in self.criteria if s.key == key), key)
-            return f"scores nothing on a must-have: {name}"
+            return f"Nothing in common on a must-have: {name}"
         return c.RULE_LABELS.get(code, code)
 
     def broken_rules(self, row: int, col: int) -> list[str]:

@@ -132,7 +132,8 @@ def mentorship_request_send(
     if broken:
         raise ValidationError(
             {
-                "mentor": f"You cannot ask {model.mentors[col].name}: they {model.rule_label(broken[0])}."
+                "mentor": f"You cannot ask {model.mentors[col].name}: "
+                f"{model.rule_label(broken[0]).lower()}."
             }
         )
     with organization_scope(enrolment.organization):
@@ -158,6 +159,7 @@ def mentorship_request_send(
                     mentor=pool.mentors[col],
                     message=message,
                     score=float(model.scores[row, col]),
+                    explanation=explanation_parts(model, [row], [col])[0],
                     expires_at=timezone.now() + timedelta(days=settings.request_expiry_days),
                 )
         except IntegrityError:
@@ -237,7 +239,14 @@ def _accept_locked(request: MentorshipRequest, now: datetime) -> Mentorship:
             )
         (mentorship,) = mentorships_start(
             cohort=mentor.cohort,
-            new=[NewMentorship(mentor=mentor, mentees=[mentee], score=request.score)],
+            new=[
+                NewMentorship(
+                    mentor=mentor,
+                    mentees=[mentee],
+                    score=request.score,
+                    explanation=request.explanation,
+                )
+            ],
             origin=MentorshipOrigin.REQUEST,
         )
         request.status = MentorshipRequestStatus.ACCEPTED

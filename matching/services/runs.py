@@ -291,11 +291,11 @@ def match_run_swap(
             broken = [c for c in model.broken_rules(row, col) if c != "at_capacity"]
             if broken:
                 problems.append(
-                    f"{model.mentors[col].name} {model.rule_label(broken[0])} "
-                    f"for {model.mentees[row].name}."
+                    f"{model.mentees[row].name} and {model.mentors[col].name}: "
+                    f"{model.rule_label(broken[0]).lower()}."
                 )
         if problems:
-            raise ValidationError(["This swap would break a rule: ", *problems])
+            raise ValidationError(["This swap would break a rule.", *problems])
         for proposal, mentor in new_pairs:
             row, col = model.mentee_index[proposal.mentee_id], model.mentor_index[mentor.pk]
             proposal.mentor = mentor

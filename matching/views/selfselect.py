@@ -29,38 +29,33 @@ def requests_url(membership: Membership) -> str:
     return reverse("matching:requests", kwargs={"org_slug": membership.organization.slug})
 
 
+# Answers that are lists of options: shown item by item, the shared ones highlighted.
+ITEM_KINDS = ("skills", "multiple_choice", "languages")
+
+
 def _side_by_side(parts: list[dict], mine: dict, theirs: dict, kinds: dict) -> list[dict]:
     """Each criterion with both answers in words, shared items marked for highlighting."""
     rows = []
     for part in parts:
         mentee_key = part["key"]
-        mentor_key = part.get("mentor_key", mentee_key)
         kind = kinds.get(mentee_key, "text")
-        mine_value, theirs_value = mine.get(mentee_key), theirs.get(mentor_key)
-        shared = set()
-        if isinstance(mine_value, list) and isinstance(theirs_value, list):
-            shared = {str(v) for v in mine_value} & {str(v) for v in theirs_value}
-        rows.append(
-            {
-                **part,
-                "share": round(100 * part["points"] / part["max_points"])
-                if part["max_points"]
-                else 0,
-                "mine": display_answer(kind, mine_value)
-                if not isinstance(mine_value, list)
-                else None,
-                "theirs": display_answer(kind, theirs_value)
-                if not isinstance(theirs_value, list)
-                else None,
-                "mine_items": [(v, v in shared) for v in mine_value]
-                if isinstance(mine_value, list)
-                else None,
-                "theirs_items": [(v, v in shared) for v in theirs_value]
-                if isinstance(theirs_value, list)
-                else None,
-            }
-        )
+        mine_value = mine.get(mentee_key)
+        theirs_value = theirs.get(part.get("mentor_key", mentee_key))
+        row = {**part, "share": _share(part)}
+        if kind in ITEM_KINDS:
+            mine_items, theirs_items = list(mine_value or []), list(theirs_value or [])
+            shared = set(mine_items) & set(theirs_items)
+            row["mine_items"] = [(item, item in shared) for item in mine_items]
+            row["theirs_items"] = [(item, item in shared) for item in theirs_items]
+        else:
+            row["mine"] = display_answer(kind, mine_value)
+            row["theirs"] = display_answer(kind, theirs_value)
+        rows.append(row)
     return rows
+
+
+def _share(part: dict) -> int:
+    return round(100 * part["points"] / part["max_points"]) if part["max_points"] else 0
 
 
 @organization_view()

@@ -14,7 +14,12 @@ from organizations.access import organization_view
 from organizations.models import Membership
 from programs import selectors
 from programs.forms import AgreementForm, EndMentorshipForm
-from programs.models import AGREEMENT_CONTENT_FIELDS, Mentorship, MentorshipStatus
+from programs.models import (
+    AGREEMENT_CONTENT_FIELDS,
+    ContactChannel,
+    Mentorship,
+    MentorshipStatus,
+)
 from programs.services import mentorships as services
 
 STATUS_ACTIONS = {
@@ -62,6 +67,9 @@ def _page(request, membership, mentorship, *, agreement_form=None, end_form=None
             "in_pair": in_pair,
             "partners": [p for p in people if p["enrolment"].user_id != membership.user_id],
             "agreement": agreement,
+            "channels": [
+                ContactChannel(c).label for c in agreement.channels if c in ContactChannel.values
+            ],
             "agreement_confirmed": all(p["confirmed"] for p in people),
             "i_confirmed": membership.user_id in confirmed,
             "agreement_form": agreement_form

@@ -166,7 +166,7 @@ def test_all_mentors_full_reports_every_mentee_with_the_reason(world):
     assert still_waiting.mentee_id == waiting.mentee_id
     assert still_waiting.reason == UnmatchedReason.NO_FEASIBLE_MENTOR
     assert still_waiting.exclusions == [
-        {"rule": "at_capacity", "label": "has no free place", "count": 1,
+        {"rule": "at_capacity", "label": "No free place left", "count": 1,
          "mentors": ["Mentor0 Alphacanary"]}
     ]  # fmt: skip
     assert second.summary["matched"] == 0

@@ -181,7 +181,7 @@ def test_hard_rules_exclude_pairs_and_say_which():
         "timezone_distance": [2],
         "not_this_person": [3],
     }
-    assert model.rule_label("reporting_line") == "is in the same reporting line"
+    assert model.rule_label("reporting_line") == "Same reporting line"
     assert model.explain(0, 0).broken_rules == ["same_department"]
 
 
@@ -209,7 +209,7 @@ def test_must_have_criterion_excludes_pairs_that_score_nothing_on_it():
         rules=Rules(), at=AT,
     )  # fmt: skip
     assert model.feasible.tolist() == [[False, True]]
-    assert model.rule_label("must_have:skills_wanted") == "scores nothing on a must-have: Skills"
+    assert model.rule_label("must_have:skills_wanted") == "Nothing in common on a must-have: Skills"
 
 
 def test_a_mentor_without_free_places_is_excluded():

@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from matching.demo import seed_demo_matching
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
-from programs.demo import seed_demo_programs
+from programs.demo import DEMO_COHORT, seed_demo_programs
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Corp"
@@ -80,10 +81,11 @@ class Command(BaseCommand):
                     organization=organization, user=user, defaults={"role": role}
                 )
             staff = Membership.objects.select_related("organization", "user")
-            seed_demo_programs(
-                owner=staff.get(user__email=f"owner@{DEMO_DOMAIN}"),
-                manager=staff.get(user__email=f"manager@{DEMO_DOMAIN}"),
+            manager = staff.get(user__email=f"manager@{DEMO_DOMAIN}")
+            program = seed_demo_programs(
+                owner=staff.get(user__email=f"owner@{DEMO_DOMAIN}"), manager=manager
             )
+            seed_demo_matching(manager=manager, cohort=program.cohorts.get(name=DEMO_COHORT))
         if not quiet:
             self._print_logins(people)
 
