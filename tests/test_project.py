@@ -3,12 +3,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from matching.models import MatchRun, MatchRunStatus, MentorshipRequest, MentorshipRequestStatus
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
 from programs.models import (
     Cohort,
     CohortStatus,
     Enrolment,
+    Mentorship,
     ProfileAnswer,
     ProfileQuestion,
     Program,
@@ -71,8 +73,17 @@ def test_seed_demo_runs_a_program_with_an_enrolling_cohort():
         cohort = Cohort.objects.get(program=program)
         assert cohort.status == CohortStatus.MATCHING
         states = list(Enrolment.objects.filter(cohort=cohort).values_list("role", "state"))
-        assert sorted(states).count(("mentor", "profile_complete")) == 6
-        assert sorted(states).count(("mentee", "profile_complete")) == 12
+        # A published run matched 11 mentees with the 6 mentors; one mentee chooses their own
+        # mentor and waits for an answer.
+        assert states.count(("mentor", "matched")) == 6
+        assert states.count(("mentee", "matched")) == 11
+        assert states.count(("mentee", "profile_complete")) == 1
+        run = MatchRun.objects.get(cohort=cohort)
+        assert run.status == MatchRunStatus.PUBLISHED
+        assert Mentorship.objects.filter(cohort=cohort, status="active").count() == 11
+        (request,) = MentorshipRequest.objects.filter(cohort=cohort)
+        assert request.status == MentorshipRequestStatus.PENDING
+        assert request.mentee.email == "mentee12@demo.mentorship.test"
         # Varied answers: several functions and time zones among the mentees.
         functions = set(
             ProfileAnswer.objects.filter(question_key="function").values_list("value", flat=True)
