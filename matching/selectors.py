@@ -27,10 +27,11 @@ def runs_of(cohort: Cohort) -> QuerySet[MatchRun]:
 def get_run_for(cohort: Cohort, run_id: int) -> MatchRun:
     with organization_scope(cohort.organization):
         try:
-            run = MatchRun.objects.select_related("cohort__program").get(cohort=cohort, pk=run_id)
+            run = MatchRun.objects.select_related("created_by").get(cohort=cohort, pk=run_id)
         except (MatchRun.DoesNotExist, ValueError, TypeError):
             raise Http404("No such match run.") from None
     run.cohort = cohort
+    run.organization = cohort.organization
     return run
 
 

@@ -85,9 +85,13 @@ def get_cohort_for(membership: Membership, program: Program, cohort_id: int) -> 
     """A cohort of a program the reader may see (the program was checked by get_program_for)."""
     with organization_scope(membership.organization):
         try:
-            return Cohort.objects.select_related("program").get(program=program, pk=cohort_id)
+            cohort = Cohort.objects.select_related("program").get(program=program, pk=cohort_id)
         except (Cohort.DoesNotExist, ValueError, TypeError):
             raise Http404("No such cohort.") from None
+    # Read within the member's organisation and program: reuse those rows.
+    cohort.organization = membership.organization
+    cohort.program = program
+    return cohort
 
 
 def assignable_program_managers(program: Program) -> QuerySet[Membership]:

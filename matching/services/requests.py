@@ -209,23 +209,33 @@ def mentorship_request_accept(*, actor: Membership, request_id: int) -> Mentorsh
     mentee has not been matched meanwhile. The mentee's other requests are withdrawn; a mentor
     who is now full declines the rest of theirs."""
     now = timezone.now()
-    with transaction.atomic():
-        request = _locked_request(actor, request_id)
-        if request.mentor.user_id != actor.user_id:
+    with transaction.atomic(), organization_scope(actor.organization):
+        seen = (
+            MentorshipRequest.objects.filter(pk=_as_int(request_id))
+            .select_related("mentor")
+            .first()
+        )
+        if seen is None:
+            raise ValidationError("No such request.")
+        if seen.mentor.user_id != actor.user_id:
             raise PermissionDenied("Only the mentor asked can answer this request.")
-        _require_pending(request, now)
-        return _accept_locked(request, now)
-
-
-def _accept_locked(request: MentorshipRequest, now: datetime) -> Mentorship:
-    with organization_scope(request.organization):
-        # Lock order: mentor, then mentee, everywhere, so concurrent accepts cannot deadlock.
+        # Lock order, everywhere: the mentor's enrolment, the mentee's, then requests. Accepts
+        # of one mentor queue on the first lock; accepts for one mentee on the second.
         mentor = (
             Enrolment.objects.select_for_update()
             .select_related("cohort__program")
-            .get(pk=request.mentor_id)
+            .get(pk=seen.mentor_id)
         )
-        mentee = Enrolment.objects.select_for_update().get(pk=request.mentee_id)
+        mentee = Enrolment.objects.select_for_update().get(pk=seen.mentee_id)
+        request = _locked_request(actor, seen.pk)
+        _require_pending(request, now)
+        return _accept_locked(request, mentor, mentee, now)
+
+
+def _accept_locked(
+    request: MentorshipRequest, mentor: Enrolment, mentee: Enrolment, now: datetime
+) -> Mentorship:
+    with organization_scope(request.organization):
         places = mentor_places(mentor) - open_mentee_counts(mentor.cohort, [mentor.pk]).get(
             mentor.pk, 0
         )

@@ -308,7 +308,8 @@ def agreement_update(*, actor: Membership, mentorship: Mentorship, data: dict) -
     cleaned = _clean_agreement(data)
     with organization_scope(mentorship.organization):
         agreement = Agreement.objects.select_for_update().get(mentorship=mentorship)
-        if not mentorship.is_open:
+        # Read the status under the lock: the page may have been open since it ended.
+        if not Mentorship.objects.get(pk=mentorship.pk).is_open:
             raise ValidationError("The mentorship has ended; its agreement is kept as it was.")
         if all(getattr(agreement, name) == value for name, value in cleaned.items()):
             return agreement
