@@ -36,4 +36,4 @@ format: install
 	@$(VENV)/ruff format .
 
 bench: install ## Benchmarks of the hot paths; each prints JSON with a baseline measured in the same run
-	@for script in benchmarks/bench_*.py; do $(VENV)/python $$script || exit 1; done
+	@for script in benchmarks/*.py; do $(VENV)/python $$script || exit 1; done

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from programs.models import (
+    DEFAULT_CONFIDENTIALITY,
     Comparison,
     ContactChannel,
     EnrolmentRole,
@@ -50,6 +51,14 @@ class ProgramForm(forms.Form):
     )
     meeting_cadence = forms.ChoiceField(
         choices=MeetingCadence.choices, label="Suggested meeting cadence"
+    )
+    confidentiality_text = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Confidentiality promise for new pairs",
+        help_text="Every new pair's agreement starts from it. Leave it empty for: "
+        f"“{DEFAULT_CONFIDENTIALITY}”",
     )
 
     @staticmethod

@@ -40,6 +40,10 @@ class ProgramSettings:
     default_mentor_capacity: int = 1
     relationship_length_weeks: int = 26
     meeting_cadence: str = MeetingCadence.FORTNIGHTLY
+    confidentiality_text: str = ""
+
+
+CONFIDENTIALITY_MAX_LENGTH = 4000
 
 
 def _clean_program_settings(
@@ -75,9 +79,15 @@ def _clean_program_settings(
         errors["default_mentor_capacity"] = "A mentor takes between 1 and 50 mentees."
     if not 1 <= values.relationship_length_weeks <= 156:
         errors["relationship_length_weeks"] = "A relationship lasts between 1 and 156 weeks."
+    confidentiality = (values.confidentiality_text or "").strip()
+    if len(confidentiality) > CONFIDENTIALITY_MAX_LENGTH:
+        errors["confidentiality_text"] = (
+            f"Keep it under {CONFIDENTIALITY_MAX_LENGTH} characters ({len(confidentiality)} now)."
+        )
     if errors:
         raise ValidationError(errors)
     return {
+        "confidentiality_text": confidentiality,
         "name": name,
         "purpose": purpose,
         "description": values.description.strip(),

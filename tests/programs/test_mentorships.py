@@ -105,3 +105,36 @@ def test_pause_resume_complete(pair):
         services.mentorship_end_early(actor=mentor, mentorship=mentorship, reason="Too late.")
     with pytest.raises(ValidationError, match="has ended"):
         services.agreement_update(actor=mentor, mentorship=mentorship, data={"off_limits": "x"})
+
+
+def test_the_programs_confidentiality_promise_starts_every_agreement(world):
+    from programs import services as program_services
+    from programs.services import ProgramSettings
+
+    mw = self_select_cohort(world, mentees=1, mentors=1)
+    program = mw.cohort.program
+    program_services.program_update(
+        actor_membership=world.alpha_owner_membership,
+        program=program,
+        values=ProgramSettings(
+            name=program.name,
+            purpose=program.purpose,
+            matching_mode="both",
+            confidentiality_text="Nothing leaves this room, except safety concerns.",
+        ),
+    )
+    with pytest.raises(ValidationError, match="under 4000 characters"):
+        program_services.program_update(
+            actor_membership=world.alpha_owner_membership,
+            program=program,
+            values=ProgramSettings(
+                name=program.name, purpose=program.purpose, confidentiality_text="x" * 4001
+            ),
+        )
+    request = ask(mw, "mentee0", "mentor0")
+    mentorship = matching_services.mentorship_request_accept(
+        actor=mw.members["mentor0"], request_id=request.pk
+    )
+    assert mentorship.agreement.confidentiality == (
+        "Nothing leaves this room, except safety concerns."
+    )

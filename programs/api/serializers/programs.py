@@ -53,6 +53,7 @@ class ProgramSerializer(serializers.ModelSerializer):
             "default_mentor_capacity",
             "relationship_length_weeks",
             "meeting_cadence",
+            "confidentiality_text",
             "status",
             "template",
             "created_at",
@@ -109,6 +110,7 @@ class ProgramSettingsSerializer(serializers.Serializer):
     default_mentor_capacity = serializers.IntegerField(min_value=1, max_value=50, required=False)
     relationship_length_weeks = serializers.IntegerField(min_value=1, max_value=156, required=False)
     meeting_cadence = serializers.ChoiceField(choices=MeetingCadence.choices, required=False)
+    confidentiality_text = serializers.CharField(max_length=4000, allow_blank=True, required=False)
 
     def has_settings(self) -> bool:
         return any(name in self.validated_data for name in PROGRAM_SETTING_NAMES)
