@@ -5,10 +5,7 @@ from django import forms
 from matching.engine.criteria import MAX_WEIGHT, MIN_WEIGHT, PERSONALITY_TRAITS
 from matching.models import MatchingSettings, MatchRunMode
 
-PERSONALITY_MODE_CHOICES = [
-    ("similar", "Similar: pair people alike"),
-    ("complementary", "Complementary: pair opposites"),
-]
+PERSONALITY_MODE_CHOICES = [("similar", "Similar"), ("complementary", "Opposites")]
 WEIGHT_HELP = f"{MIN_WEIGHT} turns it off, {MAX_WEIGHT} makes it a must-have."
 
 

@@ -191,3 +191,33 @@ def test_mentee_asks_a_mentor_who_accepts(browser_session: BrowserSession, demo)
     assert statuses == {ravi.email: "matched"}
     s.assert_no_console_errors()
     assert not problems, "\n".join(problems)
+
+
+def test_manager_tunes_what_counts_in_matching(browser_session: BrowserSession, demo) -> None:
+    s, page = browser_session, browser_session.page
+    s.goto("/accounts/login/")
+    s.log_in(f"manager@{DOMAIN}", DEMO_PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Programs", exact=True
+    ).click()
+    page.get_by_role("link", name="Leadership mentoring", exact=True).click()
+    page.get_by_role("link", name="Matching: what counts and the rules").click()
+    s.expect_path(r"/o/demo/programs/\d+/matching/$")
+    s.shoot("11-settings")
+    problems = accessibility_problems(page)
+    page.get_by_label("Skills", exact=True).fill("10")
+    page.get_by_label("Largest time zone difference (hours)").fill("8")
+    page.get_by_label("Mentor at least this many experience steps ahead").fill("3")
+    page.get_by_label("… and at most this many").fill("1")
+    page.get_by_role("button", name="Save settings").click()
+    assert page.get_by_text(
+        "The smallest experience gap cannot be larger than the largest"
+    ).is_visible()
+    s.shoot("12-settings-error")
+    page.get_by_label("Mentor at least this many experience steps ahead").fill("1")
+    page.get_by_label("… and at most this many").fill("3")
+    page.get_by_role("button", name="Save settings").click()
+    assert page.get_by_text("Matching settings saved.").is_visible()
+    assert page.get_by_label("Skills", exact=True).input_value() == "10"
+    s.assert_no_console_errors(allowed=("status of 400",))
+    assert not problems, "\n".join(problems)

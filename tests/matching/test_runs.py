@@ -17,6 +17,7 @@ from programs.models import (
     EnrolmentState,
     Mentorship,
     MentorshipStatus,
+    Program,
 )
 from programs.services.mentorships import mentorship_end_early
 from tests.matching.conftest import MatchingWorld, enrol_person, random_answers
@@ -203,3 +204,62 @@ def test_publishing_is_all_or_nothing_when_the_cohort_changed(world):
         services.match_run_publish(actor=mw.manager, run=stale)
     with organization_scope(world.alpha):
         assert Mentorship.objects.count() == before
+
+
+def test_stable_mode_proposes_pairs_nobody_would_swap(matching_world):
+    mw = matching_world
+    run = services.match_run_create(actor=mw.manager, cohort=mw.cohort, mode="stable")
+    assert run.mode == "stable"
+    pairs = proposals(run)
+    assert len(pairs) == 5
+    assert run.parameters["mode"] == "stable"
+
+
+def test_a_group_program_publishes_one_group_per_mentor(matching_world):
+    mw = matching_world
+    with organization_scope(mw.cohort.organization):
+        Program.objects.filter(pk=mw.cohort.program_id).update(format="group")
+    mw.cohort.program.refresh_from_db()
+    run = services.match_run_create(actor=mw.manager, cohort=mw.cohort)
+    by_mentor: dict[int, int] = {}
+    for pair in proposals(run):
+        by_mentor[pair.mentor_id] = by_mentor.get(pair.mentor_id, 0) + 1
+    services.match_run_publish(actor=mw.manager, run=run)
+    with organization_scope(mw.cohort.organization):
+        groups = {
+            m.mentor_id: m.members.count() for m in Mentorship.objects.filter(cohort=mw.cohort)
+        }
+    assert groups == by_mentor
+
+
+def test_new_mentorships_are_announced_once_by_email_and_live(
+    matching_world, django_capture_on_commit_callbacks
+):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from django.core import mail
+
+    from notifications.groups import user_group_name
+    from notifications.tasks import send_mentorship_announcements
+
+    mw = matching_world
+    layer = get_channel_layer()
+    mentee = mw.mentees["mentee0"]
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(
+        user_group_name(mw.cohort.organization_id, mentee.user_id), channel
+    )
+    run = services.match_run_create(actor=mw.manager, cohort=mw.cohort)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = services.match_run_publish(actor=mw.manager, run=run)
+    # Everyone in the five new mentorships: five mentees and their mentors.
+    assert len(mail.outbox) == 10
+    assert all(m.subject.startswith("You have been matched with ") for m in mail.outbox)
+    assert any("/mentorships/" in m.body for m in mail.outbox)
+    message = async_to_sync(layer.receive)(channel)
+    assert message["type"] == "notification.message"
+    assert message["notification"]["kind"] == "mentorship_started"
+    # A redelivered task tells nobody twice.
+    send_mentorship_announcements(mw.cohort.organization_id, [m.pk for m in started])
+    assert len(mail.outbox) == 10
