@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("organizations.api.urls")),
     path("", include("programs.api.urls")),
+    path("", include("matching.api.urls")),
 ]

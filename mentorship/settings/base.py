@@ -295,13 +295,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Several models have a `status`; name each choice set after its model.
+    # Several models have a `status` (and serializers a `direction`): name each choice set after
+    # its model, so a new field of the same name never renames a published enum.
     "ENUM_NAME_OVERRIDES": {
         "ProgramStatusEnum": "programs.models.ProgramStatus",
         "CohortStatusEnum": "programs.models.CohortStatus",
         "RoleEnum": "organizations.models.Role",
         "EnrolmentRoleEnum": "programs.models.EnrolmentRole",
         "EnrolmentStateEnum": "programs.models.EnrolmentState",
+        "MentorshipStatusEnum": "programs.models.MentorshipStatus",
+        "MentorshipOriginEnum": "programs.models.MentorshipOrigin",
+        "ContactChannelEnum": "programs.models.ContactChannel",
+        "MentorshipStatusChangeEnum": "programs.api.serializers.MENTORSHIP_STATUS_CHANGES",
+        "MatchRunStatusEnum": "matching.models.MatchRunStatus",
+        "MatchRunModeEnum": "matching.models.MatchRunMode",
+        "UnmatchedReasonEnum": "matching.models.UnmatchedReason",
+        "MentorshipRequestStatusEnum": "matching.models.MentorshipRequestStatus",
+        "MentorshipRequestDirectionEnum": "matching.api.serializers.REQUEST_DIRECTIONS",
+        "DirectionEnum": "programs.api.serializers.questions.QUESTION_MOVE_DIRECTIONS",
     },
 }
 

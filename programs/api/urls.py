@@ -6,6 +6,8 @@ PROGRAM = "orgs/<slug:org_slug>/programs/<int:program_id>/"
 COHORT = PROGRAM + "cohorts/<int:cohort_id>/"
 QUESTION = PROGRAM + "questions/<int:question_id>/"
 MY_ENROLMENTS = "orgs/<slug:org_slug>/my/enrolments/"
+MENTORSHIPS = "orgs/<slug:org_slug>/mentorships/"
+MENTORSHIP = MENTORSHIPS + "<int:mentorship_id>/"
 
 urlpatterns = [
     path(
@@ -47,4 +49,21 @@ urlpatterns = [
     path(PROGRAM + "questions/", views.QuestionListCreateView.as_view(), name="api_questions"),
     path(QUESTION, views.QuestionDetailView.as_view(), name="api_question"),
     path(QUESTION + "move/", views.QuestionMoveView.as_view(), name="api_question_move"),
+    path(MENTORSHIPS, views.MentorshipListView.as_view(), name="api_mentorships"),
+    path(MENTORSHIP, views.MentorshipDetailView.as_view(), name="api_mentorship"),
+    path(MENTORSHIP + "agreement/", views.AgreementView.as_view(), name="api_agreement"),
+    path(
+        MENTORSHIP + "agreement/confirm/",
+        views.AgreementConfirmView.as_view(),
+        name="api_agreement_confirm",
+    ),
+    path(MENTORSHIP + "end/", views.MentorshipEndView.as_view(), name="api_mentorship_end"),
+    path(
+        MENTORSHIP + "end/reason/",
+        views.MentorshipEndReasonView.as_view(),
+        name="api_mentorship_end_reason",
+    ),
+    path(
+        MENTORSHIP + "status/", views.MentorshipStatusView.as_view(), name="api_mentorship_status"
+    ),
 ]

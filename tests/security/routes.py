@@ -214,6 +214,98 @@ def _mentor_suggestion(world: World) -> dict:
     return {**_own_enrolment(world), "mentor_id": found["mentor_enrolment_id"]}
 
 
+def _run_with_unmatched(world: World) -> dict:
+    """A second cohort of Alpha's program, whose run could match nobody: its one mentee (Alpha's
+    admin) works in the same department as its one mentor (Alpha's manager)."""
+    import random
+
+    from matching import services as matching_services
+    from matching.models import MatchRun
+    from programs.models import Cohort, CohortStatus
+    from tests.matching.conftest import random_answers
+
+    name = f"Autumn {CANARY}"
+    with organization_scope(world.alpha):
+        cohort = Cohort.objects.filter(program=world.alpha_program, name=name).first()
+        run = MatchRun.objects.filter(cohort=cohort).first() if cohort else None
+    if run is None:
+        owner = world.alpha_owner_membership
+        cohort = program_services.cohort_create(
+            actor_membership=owner,
+            program=world.alpha_program,
+            values=CohortSettings(
+                name=name,
+                enrolment_opens_on=date(2027, 8, 1),
+                enrolment_closes_on=date(2027, 8, 31),
+                starts_on=date(2027, 9, 1),
+                ends_on=date(2028, 2, 28),
+            ),
+        )
+        cohort = program_services.cohort_transition(
+            actor_membership=owner, cohort=cohort, to_status=CohortStatus.ENROLLING, force=True
+        )
+        rng = random.Random(7)
+        for user, role in ((world.alpha_manager, "mentor"), (world.alpha_admin, "mentee")):
+            enrolment = program_services.enrolment_add_member(
+                actor_membership=owner,
+                cohort=cohort,
+                member=world.membership(world.alpha, user),
+                role=role,
+            )
+            answers = random_answers(rng, role)
+            answers["languages"] = ["English"]
+            answers["department"] = "Finance"
+            program_services.enrolment_save_profile(user=user, enrolment=enrolment, answers=answers)
+        cohort = program_services.cohort_transition(
+            actor_membership=owner, cohort=cohort, to_status=CohortStatus.MATCHING, force=True
+        )
+        run = matching_services.match_run_create(actor=owner, cohort=cohort)
+    return {"program_id": world.alpha_program.pk, "cohort_id": cohort.pk, "run_id": run.pk}
+
+
+def _bravo_run(world: World) -> dict:
+    """A match run of Bravo's own: its owner as a mentee, a Bravo member as the mentor."""
+    import random
+
+    from matching import services as matching_services
+    from organizations.models import Role
+    from programs.models import Cohort, CohortStatus
+    from tests.conftest import _add_member
+    from tests.factories import make_user
+    from tests.matching.conftest import random_answers
+
+    bravo_owner = world.membership(world.bravo, world.bravo_owner)
+    found = _bravo_cohort(world)
+    with organization_scope(world.bravo):
+        cohort = Cohort.objects.select_related("program").get(pk=found["cohort_id"])
+        mentee = Enrolment.objects.get(cohort=cohort, user=world.bravo_owner)
+    mentor_member = _add_member(
+        world.bravo, bravo_owner, make_user("mentor@bravo.example", "Bravo Mentor"), Role.MEMBER
+    )
+    cohort = program_services.cohort_transition(
+        actor_membership=bravo_owner, cohort=cohort, to_status=CohortStatus.ENROLLING, force=True
+    )
+    mentor = program_services.enrolment_add_member(
+        actor_membership=bravo_owner, cohort=cohort, member=mentor_member, role="mentor"
+    )
+    rng = random.Random(5)
+    for member, enrolment, role in (
+        (bravo_owner, mentee, "mentee"),
+        (mentor_member, mentor, "mentor"),
+    ):
+        answers = random_answers(rng, role)
+        answers["languages"] = ["English"]
+        answers["department"] = f"{role} department"
+        program_services.enrolment_save_profile(
+            user=member.user, enrolment=enrolment, answers=answers
+        )
+    cohort = program_services.cohort_transition(
+        actor_membership=bravo_owner, cohort=cohort, to_status=CohortStatus.MATCHING, force=True
+    )
+    run = matching_services.match_run_create(actor=bravo_owner, cohort=cohort)
+    return {**found, "run_id": run.pk}
+
+
 _RUN = ("program_id", "cohort_id", "run_id")
 
 TENANT_ROUTES: dict[str, TenantRoute] = {
@@ -315,6 +407,35 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "api_enrolments_import": TenantRoute(_cohort),
     "api_my_enrolments": TenantRoute(_with_own_enrolment, is_list=True),
     "api_my_profile": TenantRoute(_own_enrolment),
+    "api_mentorships": TenantRoute(_pick(), is_list=True),
+    "api_mentorship": TenantRoute(_pick("mentorship_id")),
+    "api_agreement": TenantRoute(_pick("mentorship_id")),
+    "api_agreement_confirm": TenantRoute(_pick("mentorship_id")),
+    "api_mentorship_end": TenantRoute(_pick("mentorship_id")),
+    "api_mentorship_end_reason": TenantRoute(_pick("mentorship_id")),
+    "api_mentorship_status": TenantRoute(_pick("mentorship_id")),
+    "api_matching_settings": TenantRoute(_program),
+    "api_match_runs": TenantRoute(
+        _pick("program_id", "cohort_id"), is_list=True, bravo_list_kwargs=_bravo_cohort
+    ),
+    "api_match_run": TenantRoute(_pick(*_RUN)),
+    "api_match_run_proposals": TenantRoute(
+        _pick(*_RUN), is_list=True, bravo_list_kwargs=_bravo_run
+    ),
+    "api_match_run_unmatched": TenantRoute(
+        _run_with_unmatched, is_list=True, bravo_list_kwargs=_bravo_run
+    ),
+    "api_match_run_swap": TenantRoute(_pick(*_RUN)),
+    "api_match_run_rerun": TenantRoute(_pick(*_RUN)),
+    "api_match_run_publish": TenantRoute(_pick(*_RUN)),
+    "api_match_run_discard": TenantRoute(_pick(*_RUN)),
+    "api_match_proposal": TenantRoute(_pick(*_RUN, "proposal_id")),
+    "api_match_proposal_lock": TenantRoute(_pick(*_RUN, "proposal_id")),
+    "api_my_suggestions": TenantRoute(_own_enrolment),
+    "api_mentorship_requests": TenantRoute(_pick(), is_list=True),
+    "api_mentorship_request_accept": TenantRoute(_pick("request_id")),
+    "api_mentorship_request_decline": TenantRoute(_pick("request_id")),
+    "api_mentorship_request_withdraw": TenantRoute(_pick("request_id")),
 }
 
 GLOBAL_ROUTES: dict[str, GlobalRoute] = {

@@ -21,6 +21,20 @@ from programs.api.serializers.enrolments import (
     ProfileUpdateSerializer,
     answer_options,
 )
+from programs.api.serializers.mentorships import (
+    MENTORSHIP_STATUS_CHANGES,
+    AgreementConfirmSerializer,
+    AgreementSerializer,
+    AgreementUpdateSerializer,
+    EndReasonSerializer,
+    ExplanationPartSerializer,
+    MentorshipDetailSerializer,
+    MentorshipReasonSerializer,
+    MentorshipSerializer,
+    MentorshipStatusSerializer,
+    ParticipantSerializer,
+    people_of,
+)
 from programs.api.serializers.programs import (
     ProgramCreateSerializer,
     ProgramDetailSerializer,
@@ -42,18 +56,29 @@ from programs.api.serializers.questions import (
 )
 
 __all__ = [
+    "MENTORSHIP_STATUS_CHANGES",
+    "AgreementConfirmSerializer",
+    "AgreementSerializer",
+    "AgreementUpdateSerializer",
     "CohortSerializer",
     "CohortSettingsSerializer",
     "CohortTransitionSerializer",
+    "EndReasonSerializer",
     "EnrolmentCohortSerializer",
     "EnrolmentImportResultSerializer",
     "EnrolmentImportSerializer",
     "EnrolmentInviteSerializer",
     "EnrolmentProgramSerializer",
     "EnrolmentSerializer",
+    "ExplanationPartSerializer",
     "ImportRejectedSerializer",
     "ImportRowErrorSerializer",
+    "MentorshipDetailSerializer",
+    "MentorshipReasonSerializer",
+    "MentorshipSerializer",
+    "MentorshipStatusSerializer",
     "MyEnrolmentSerializer",
+    "ParticipantSerializer",
     "ProfileQuestionSerializer",
     "ProfileSerializer",
     "ProfileUpdateSerializer",
@@ -72,6 +97,7 @@ __all__ = [
     "QuestionSettingsSerializer",
     "answer_options",
     "cohort_settings_of",
+    "people_of",
     "program_settings_of",
     "question_settings_of",
 ]

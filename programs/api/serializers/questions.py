@@ -17,6 +17,7 @@ from programs.services import (
 )
 
 QUESTION_SETTING_NAMES = tuple(field.name for field in fields(QuestionSettings))
+QUESTION_MOVE_DIRECTIONS = [("up", "Up"), ("down", "Down")]
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -90,6 +91,6 @@ def question_settings_of(question: ProfileQuestion) -> dict:
 
 class QuestionMoveSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(
-        choices=[("up", "Up"), ("down", "Down")],
+        choices=QUESTION_MOVE_DIRECTIONS,
         help_text="Swap the question with its neighbour above (up) or below (down).",
     )

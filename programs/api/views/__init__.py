@@ -11,6 +11,15 @@ from programs.api.views.enrolments import (
     MyEnrolmentListView,
     MyProfileView,
 )
+from programs.api.views.mentorships import (
+    AgreementConfirmView,
+    AgreementView,
+    MentorshipDetailView,
+    MentorshipEndReasonView,
+    MentorshipEndView,
+    MentorshipListView,
+    MentorshipStatusView,
+)
 from programs.api.views.programs import (
     ProgramDetailView,
     ProgramListCreateView,
@@ -25,11 +34,18 @@ from programs.api.views.questions import (
 )
 
 __all__ = [
+    "AgreementConfirmView",
+    "AgreementView",
     "CohortDetailView",
     "CohortListCreateView",
     "CohortTransitionView",
     "EnrolmentImportView",
     "EnrolmentListCreateView",
+    "MentorshipDetailView",
+    "MentorshipEndReasonView",
+    "MentorshipEndView",
+    "MentorshipListView",
+    "MentorshipStatusView",
     "MyEnrolmentListView",
     "MyProfileView",
     "ProgramDetailView",

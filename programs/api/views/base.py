@@ -1,4 +1,5 @@
-"""Programs API: the mixins that resolve the program, cohort or question from the URL."""
+"""Programs API: the mixins that resolve the program, cohort, question or mentorship from the
+URL."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from rest_framework import exceptions
 from organizations.api.base import OrganizationScopedMixin
 from programs import selectors
 from programs.access import can_assign_program_managers, can_manage_program
+from programs.api.serializers import people_of
 from programs.models import (
     Cohort,
+    Mentorship,
     ProfileQuestion,
     Program,
 )
@@ -50,3 +53,25 @@ class QuestionScopedMixin(ProgramScopedMixin):
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self.question = selectors.get_question_for(self.program, kwargs["question_id"])
+
+
+class MentorshipScopedMixin(OrganizationScopedMixin):
+    """For routes under .../mentorships/<mentorship_id>/: the people in the mentorship and the
+    managers of its program reach it; anyone else gets 404."""
+
+    mentorship: Mentorship
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.mentorship = selectors.get_mentorship_for(self.membership, kwargs["mentorship_id"])
+
+    def mentorship_again(self) -> Mentorship:
+        """The mentorship read again, after a service changed it."""
+        return selectors.get_mentorship_for(self.membership, self.mentorship.pk)
+
+    def require_in_pair(self) -> None:
+        """The agreement is the pair's own: its managers see that it exists, not its words."""
+        if self.membership.user_id not in {p.user_id for p in people_of(self.mentorship)}:
+            raise exceptions.PermissionDenied(
+                "Only the mentor and mentee of this mentorship can do this."
+            )
