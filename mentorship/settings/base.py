@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "programs",
     "matching",
+    "messaging",
     "notifications",
     # Last: the project package itself, for commands that draw on every app (seed_demo).
     "mentorship",
@@ -319,6 +320,8 @@ SPECTACULAR_SETTINGS = {
 # Absolute links in emails point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# Chat: the longest message, in characters.
+MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=5000)
 
 LOGGING = {
     "version": 1,

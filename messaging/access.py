@@ -1,0 +1,82 @@
+"""Who may read and write a conversation: derived every time from the mentorship, the cohort's
+enrolments and the program's managers, so a change there takes effect at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from messaging.models import Conversation, ConversationKind
+from organizations.models import Membership
+from organizations.scope import organization_scope
+from programs.access import can_manage_program
+from programs.models import (
+    CohortStatus,
+    Enrolment,
+    EnrolmentState,
+    MentorshipMentee,
+)
+
+# Enrolments that belong to a cohort's conversations (invited and applied people do not yet).
+TAKING_PART = (EnrolmentState.APPROVED, EnrolmentState.PROFILE_COMPLETE, EnrolmentState.MATCHED)
+
+
+@dataclass(frozen=True)
+class Access:
+    can_read: bool
+    can_write: bool
+    # Why a reader cannot write, in words; empty when they can.
+    closed_because: str = ""
+
+
+NO_ACCESS = Access(can_read=False, can_write=False)
+
+
+def mentorship_user_ids(conversation: Conversation) -> set[int]:
+    mentorship = conversation.mentorship
+    with organization_scope(conversation.organization):
+        mentees = set(
+            MentorshipMentee.objects.filter(mentorship=mentorship).values_list(
+                "mentee__user_id", flat=True
+            )
+        )
+    return {mentorship.mentor.user_id, *mentees} - {None}
+
+
+def conversation_access(membership: Membership, conversation: Conversation) -> Access:
+    if conversation.organization_id != membership.organization_id:
+        return NO_ACCESS
+    user_id = membership.user_id
+    if conversation.kind == ConversationKind.MENTORSHIP:
+        if user_id not in mentorship_user_ids(conversation):
+            return NO_ACCESS
+        if not conversation.mentorship.is_open:
+            return Access(
+                can_read=True,
+                can_write=False,
+                closed_because="This mentorship has ended: its conversation stays here to "
+                "read, closed to new messages.",
+            )
+        return Access(can_read=True, can_write=True)
+    if conversation.kind == ConversationKind.COHORT:
+        cohort = conversation.cohort
+        manages = can_manage_program(membership, cohort.program)
+        with organization_scope(conversation.organization):
+            takes_part = Enrolment.objects.filter(
+                cohort=cohort, user_id=user_id, state__in=TAKING_PART
+            ).exists()
+        if not (takes_part or manages):
+            return NO_ACCESS
+        if cohort.status == CohortStatus.COMPLETED:
+            return Access(True, False, "This cohort has completed: its chat is kept to read.")
+        return Access(can_read=True, can_write=True)
+    program = conversation.program
+    manages = can_manage_program(membership, program)
+    with organization_scope(conversation.organization):
+        takes_part = Enrolment.objects.filter(
+            cohort__program=program, user_id=user_id, state__in=TAKING_PART
+        ).exists()
+    if manages:
+        return Access(can_read=True, can_write=True)
+    if takes_part:
+        return Access(True, False, "Only the program managers post announcements.")
+    return NO_ACCESS

@@ -1,0 +1,283 @@
+"""Every write of messaging. Persistence first: a message is saved with the next sequence number of
+its conversation, and only after the transaction commits is it broadcast to the conversation's
+group. A client that missed a broadcast asks for everything after the last sequence it saw."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from messaging.access import Access, conversation_access
+from messaging.groups import conversation_group_name
+from messaging.models import Conversation, ConversationKind, Message, MessageReport, ReadState
+from organizations.models import Membership, Organization
+from organizations.scope import organization_scope
+from programs.models import Cohort, Mentorship, Program
+
+CLIENT_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+REPORT_REASON_MAX_LENGTH = 2000
+
+
+def message_max_length() -> int:
+    return settings.MESSAGE_MAX_LENGTH
+
+
+# Conversations --------------------------------------------------------------------------------
+
+
+def conversation_for_mentorship(mentorship: Mentorship) -> Conversation:
+    with organization_scope(mentorship.organization):
+        conversation, _ = Conversation.objects.get_or_create(
+            mentorship=mentorship,
+            defaults={"organization": mentorship.organization, "kind": ConversationKind.MENTORSHIP},
+        )
+    conversation.mentorship = mentorship
+    return conversation
+
+
+def conversation_for_cohort(cohort: Cohort) -> Conversation:
+    with organization_scope(cohort.organization):
+        conversation, _ = Conversation.objects.get_or_create(
+            cohort=cohort,
+            defaults={"organization": cohort.organization, "kind": ConversationKind.COHORT},
+        )
+    conversation.cohort = cohort
+    return conversation
+
+
+def conversation_for_program(program: Program) -> Conversation:
+    with organization_scope(program.organization):
+        conversation, _ = Conversation.objects.get_or_create(
+            program=program,
+            defaults={"organization": program.organization, "kind": ConversationKind.ANNOUNCEMENTS},
+        )
+    conversation.program = program
+    return conversation
+
+
+def conversations_open_for_mentorships(organization_id: int, mentorship_ids: list[int]) -> None:
+    """Handler of programs.events.mentorships_started: each new mentorship's conversation."""
+    organization = Organization.objects.get(pk=organization_id)
+    with organization_scope(organization):
+        for mentorship in Mentorship.objects.filter(pk__in=mentorship_ids):
+            conversation_for_mentorship(mentorship)
+
+
+# Messages -------------------------------------------------------------------------------------
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    """A message as clients receive it (websocket frames and the API)."""
+    sender = message.sender
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "sequence": message.sequence,
+        "sender": {"id": sender.pk, "name": sender.full_name or sender.email} if sender else None,
+        "body": "" if message.is_deleted else message.body,
+        "client_key": message.client_key,
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": message.is_deleted,
+    }
+
+
+def broadcast(conversation: Conversation, event: dict[str, Any]) -> None:
+    """Send `event` to the conversation's group once the transaction commits (at most once:
+    clients catch up from the database on reconnect)."""
+    group = conversation_group_name(conversation.organization_id, conversation.pk)
+
+    def send() -> None:
+        async_to_sync(get_channel_layer().group_send)(group, event)
+
+    transaction.on_commit(send)
+
+
+def _require(access: Access, *, write: bool) -> None:
+    if not access.can_read:
+        raise PermissionDenied("You are not in this conversation.")
+    if write and not access.can_write:
+        raise ValidationError(access.closed_because)
+
+
+def _clean_body(body: Any) -> str:
+    if not isinstance(body, str):
+        raise ValidationError({"body": "A message is text."})
+    text = body.strip()
+    if not text:
+        raise ValidationError({"body": "Write something first."})
+    limit = message_max_length()
+    if len(text) > limit:
+        raise ValidationError(
+            {"body": f"Keep a message under {limit} characters ({len(text)} now)."}
+        )
+    return text
+
+
+def _clean_client_key(client_key: Any) -> str:
+    if client_key in (None, ""):
+        return ""
+    if not isinstance(client_key, str) or not CLIENT_KEY.match(client_key):
+        raise ValidationError(
+            {"client_key": "A client key is 1 to 64 letters, digits, hyphens or underscores."}
+        )
+    return client_key
+
+
+def message_send(
+    *, membership: Membership, conversation: Conversation, body: Any, client_key: Any = ""
+) -> tuple[Message, bool]:
+    """Save a message with the conversation's next sequence number, then broadcast it.
+
+    Returns (message, created). Sending again with the same client key returns the message
+    already saved, so a retry after a lost acknowledgement never duplicates it.
+    """
+    _require(conversation_access(membership, conversation), write=True)
+    text = _clean_body(body)
+    key = _clean_client_key(client_key)
+    with organization_scope(conversation.organization):
+        if key and (existing := _resent(membership, conversation, key)):
+            return existing, False
+        try:
+            with transaction.atomic():
+                locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+                now = timezone.now()
+                locked.last_sequence += 1
+                locked.last_message_at = now
+                locked.save(update_fields=["last_sequence", "last_message_at"])
+                message = Message.objects.create(
+                    organization=conversation.organization,
+                    conversation=locked,
+                    sequence=locked.last_sequence,
+                    sender_id=membership.user_id,
+                    body=text,
+                    client_key=key,
+                )
+                message.sender = membership.user
+                _advance_read_state(conversation, membership.user_id, message.sequence, now)
+                broadcast(
+                    conversation, {"type": "chat.message", "message": message_payload(message)}
+                )
+        except IntegrityError:
+            # The same client key, sent twice at once: the other request saved it.
+            existing = _resent(membership, conversation, key) if key else None
+            if existing is None:
+                raise
+            return existing, False
+    return message, True
+
+
+def _resent(membership: Membership, conversation: Conversation, key: str) -> Message | None:
+    existing = (
+        Message.objects.filter(conversation=conversation, client_key=key)
+        .select_related("sender")
+        .first()
+    )
+    if existing is not None and existing.sender_id != membership.user_id:
+        raise ValidationError({"client_key": "This client key belongs to another message."})
+    return existing
+
+
+def _advance_read_state(conversation: Conversation, user_id: int, sequence: int, now) -> bool:
+    """Move the user's read position forward (never back); True if it moved."""
+    state, _ = ReadState.objects.get_or_create(
+        conversation=conversation,
+        user_id=user_id,
+        defaults={"organization": conversation.organization},
+    )
+    moved = ReadState.objects.filter(pk=state.pk, last_read_sequence__lt=sequence).update(
+        last_read_sequence=sequence, read_at=now
+    )
+    return bool(moved)
+
+
+def _own_message(membership: Membership, message: Message) -> Conversation:
+    conversation = message.conversation
+    _require(conversation_access(membership, conversation), write=True)
+    if message.sender_id != membership.user_id:
+        raise PermissionDenied("You can only change your own messages.")
+    if message.is_deleted:
+        raise ValidationError("This message was deleted.")
+    return conversation
+
+
+@transaction.atomic
+def message_edit(*, membership: Membership, message: Message, body: Any) -> Message:
+    conversation = _own_message(membership, message)
+    text = _clean_body(body)
+    with organization_scope(conversation.organization):
+        message.body = text
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "edited_at"])
+    broadcast(conversation, {"type": "chat.edited", "message": message_payload(message)})
+    return message
+
+
+@transaction.atomic
+def message_delete(*, membership: Membership, message: Message) -> Message:
+    """Soft delete: the message keeps its place in the conversation, shown as deleted."""
+    conversation = _own_message(membership, message)
+    with organization_scope(conversation.organization):
+        message.body = ""
+        message.deleted_at = timezone.now()
+        message.save(update_fields=["body", "deleted_at"])
+    broadcast(conversation, {"type": "chat.deleted", "message": message_payload(message)})
+    return message
+
+
+@transaction.atomic
+def conversation_mark_read(
+    *, membership: Membership, conversation: Conversation, sequence: Any
+) -> int:
+    """Record that the user has read up to `sequence` (clamped to the newest message); the
+    others see the receipt. Returns the user's read position."""
+    _require(conversation_access(membership, conversation), write=False)
+    try:
+        sequence = int(sequence)
+    except (TypeError, ValueError):
+        raise ValidationError({"sequence": "Give the sequence number of a message."}) from None
+    if sequence < 0:
+        raise ValidationError({"sequence": "Give the sequence number of a message."})
+    with organization_scope(conversation.organization):
+        newest = Conversation.objects.values_list("last_sequence", flat=True).get(
+            pk=conversation.pk
+        )
+        sequence = min(sequence, newest)
+        if _advance_read_state(conversation, membership.user_id, sequence, timezone.now()):
+            broadcast(
+                conversation,
+                {"type": "chat.read", "user": membership.user_id, "sequence": sequence},
+            )
+        return ReadState.objects.get(
+            conversation=conversation, user_id=membership.user_id
+        ).last_read_sequence
+
+
+@transaction.atomic
+def message_report(*, membership: Membership, message: Message, reason: Any) -> MessageReport:
+    """Flag a message for the program managers, who then see that one message."""
+    conversation = message.conversation
+    _require(conversation_access(membership, conversation), write=False)
+    reason = (reason if isinstance(reason, str) else "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say what is wrong with this message."})
+    if len(reason) > REPORT_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep it under {REPORT_REASON_MAX_LENGTH} characters."})
+    with organization_scope(conversation.organization):
+        try:
+            with transaction.atomic():
+                return MessageReport.objects.create(
+                    organization=conversation.organization,
+                    message=message,
+                    reporter_id=membership.user_id,
+                    reason=reason,
+                )
+        except IntegrityError:
+            raise ValidationError("You have already reported this message.") from None
