@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from messaging.consumers import ChatConsumer
 from notifications.consumers import NotificationConsumer
 
 websocket_urlpatterns = [
@@ -10,4 +11,5 @@ websocket_urlpatterns = [
         NotificationConsumer.as_asgi(),
         name="ws_notifications",
     ),
+    path("ws/o/<slug:org_slug>/chat/", ChatConsumer.as_asgi(), name="ws_chat"),
 ]

@@ -253,7 +253,12 @@ def conversation_mark_read(
         if _advance_read_state(conversation, membership.user_id, sequence, timezone.now()):
             broadcast(
                 conversation,
-                {"type": "chat.read", "user": membership.user_id, "sequence": sequence},
+                {
+                    "type": "chat.read",
+                    "conversation": conversation.pk,
+                    "user": membership.user_id,
+                    "sequence": sequence,
+                },
             )
         return ReadState.objects.get(
             conversation=conversation, user_id=membership.user_id

@@ -9,34 +9,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from notifications.groups import user_group_name
-from notifications.sessions import session_fingerprint
-from organizations.access import missing_required_mfa
-from organizations.models import Membership, Organization
-from organizations.scope import organization_scope
+from organizations.realtime import (
+    CLOSE_NOT_AUTHENTICATED,
+    CLOSE_NOT_FOUND,
+    session_fingerprint,
+    socket_membership,
+    user_group_name,
+)
 
-CLOSE_NOT_AUTHENTICATED = 4401
-CLOSE_NOT_FOUND = 4404
 MAX_FRAME_BYTES = 16 * 1024
-
-
-@database_sync_to_async
-def _find_membership(user, org_slug: str) -> Membership | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    organization = Organization.objects.filter(slug=org_slug).first()
-    if organization is None:
-        return None
-    with organization_scope(organization):
-        membership = (
-            Membership.objects.select_related("organization", "user").filter(user=user).first()
-        )
-    if membership is not None and missing_required_mfa(membership):
-        return None
-    return membership
 
 
 class NotificationConsumer(AsyncWebsocketConsumer):
@@ -47,7 +30,7 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
-        membership = await _find_membership(user, self.scope["url_route"]["kwargs"]["org_slug"])
+        membership = await socket_membership(user, self.scope["url_route"]["kwargs"]["org_slug"])
         if membership is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from accounts.models import User
-from notifications.groups import user_group_name
 from organizations.models import Membership
-
-
-def session_fingerprint(session_key: str | None) -> str | None:
-    """What a socket remembers of its session: a hash, so no session key crosses the channel layer."""
-    return hashlib.sha256(session_key.encode()).hexdigest() if session_key else None
+from organizations.realtime import session_fingerprint, user_group_name
 
 
 def sockets_close_for_session(*, user: User, session_key: str | None) -> None:

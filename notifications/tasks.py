@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.groups import user_group_name
 from organizations.models import Organization
+from organizations.realtime import user_group_name
 from organizations.scope import organization_scope
 from programs.models import Mentorship, MentorshipMentee
 

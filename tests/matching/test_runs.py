@@ -239,8 +239,8 @@ def test_new_mentorships_are_announced_once_by_email_and_live(
     from channels.layers import get_channel_layer
     from django.core import mail
 
-    from notifications.groups import user_group_name
     from notifications.tasks import send_mentorship_announcements
+    from organizations.realtime import user_group_name
 
     mw = matching_world
     layer = get_channel_layer()

@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from mentorship.asgi import application
-from notifications.groups import user_group_name
+from organizations.realtime import user_group_name
 from tests.conftest import logged_in_client
 
 pytestmark = pytest.mark.django_db(transaction=True)

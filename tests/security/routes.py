@@ -462,4 +462,5 @@ GLOBAL_PREFIXES: dict[str, str] = {
 # Websocket routes (mentorship/routing.py): all are tenant routes under /ws/o/<org_slug>/.
 WEBSOCKET_ROUTES: dict[str, str] = {
     "ws_notifications": "/ws/o/{org_slug}/notifications/",
+    "ws_chat": "/ws/o/{org_slug}/chat/",
 }

@@ -1,0 +1,266 @@
+"""Live chat at /ws/o/<org_slug>/chat/: one socket per browser tab, every conversation the user
+can read multiplexed on it.
+
+Client frames (JSON objects with a "type"):
+    {"type": "send", "conversation": 7, "body": "Hi", "client_key": "c-123"}
+    {"type": "sync", "conversation": 7, "after": 41}      everything after the last id seen
+    {"type": "read", "conversation": 7, "sequence": 42}
+    {"type": "typing", "conversation": 7}
+    {"type": "edit", "message": 99, "body": "Hi!"}    {"type": "delete", "message": 99}
+    {"type": "ping"}
+Server frames: hello (conversations with unread counts), sent (acknowledges a send, with its
+client key), message / edited / deleted (broadcasts), history (answers sync), read (receipts),
+typing, error (with the reason; the socket stays open and nothing is stored).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from messaging import selectors, services
+from messaging.groups import conversation_group_name
+from messaging.models import Message
+from organizations.realtime import (
+    CLOSE_NOT_AUTHENTICATED,
+    CLOSE_NOT_FOUND,
+    session_fingerprint,
+    socket_membership,
+    user_group_name,
+)
+from organizations.scope import organization_scope
+
+# A frame carries at most one message, plus its JSON envelope.
+FRAME_OVERHEAD_BYTES = 1024
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "Not allowed."
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    user_group: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            return
+        membership = await socket_membership(user, self.scope["url_route"]["kwargs"]["org_slug"])
+        if membership is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.membership = membership
+        session = self.scope.get("session")
+        self.session = session_fingerprint(session.session_key if session else None)
+        self.user_group = user_group_name(membership.organization_id, user.pk)
+        self.conversation_groups: dict[int, str] = {}
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await self.accept()
+        entries = await self._conversations()
+        for entry in entries:
+            group = conversation_group_name(membership.organization_id, entry["id"])
+            self.conversation_groups[entry["id"]] = group
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.send_json({"type": "hello", "conversations": entries})
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "conversation_groups", {}).values():
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.user_group:
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+
+    @database_sync_to_async
+    def _conversations(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": entry.conversation.pk,
+                "kind": entry.conversation.kind,
+                "title": entry.title,
+                "unread": entry.unread,
+                "last_sequence": entry.conversation.last_sequence,
+                "can_write": entry.access.can_write,
+                "closed_because": entry.access.closed_because,
+            }
+            for entry in selectors.conversations_for(self.membership)
+        ]
+
+    # Frames from the client -----------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self.send_error("Send JSON text frames, not binary frames.")
+            return
+        limit = services.message_max_length() * 4 + FRAME_OVERHEAD_BYTES
+        if len(text_data.encode()) > limit:
+            await self.send_error(f"Frame too large: at most {limit} bytes.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self.send_error("Frame is not valid JSON.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self.send_error('A frame is a JSON object with a "type", e.g. {"type": "ping"}.')
+            return
+        handler = getattr(self, f"frame_{frame['type']}", None)
+        if handler is None:
+            await self.send_error(f"Unknown frame type “{frame['type']}”.")
+            return
+        try:
+            await handler(frame)
+        except (ValidationError, PermissionDenied, Http404) as error:
+            await self.send_error(_error_text(error), ref=frame.get("client_key"))
+
+    async def frame_ping(self, frame: dict) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def frame_send(self, frame: dict) -> None:
+        message, created = await self._send(frame)
+        await self.send_json(
+            {
+                "type": "sent",
+                "client_key": message["client_key"],
+                "created": created,
+                "message": message,
+            }
+        )
+
+    @database_sync_to_async
+    def _send(self, frame: dict) -> tuple[dict, bool]:
+        conversation, _ = selectors.get_conversation_for(self.membership, frame.get("conversation"))
+        message, created = services.message_send(
+            membership=self.membership,
+            conversation=conversation,
+            body=frame.get("body"),
+            client_key=frame.get("client_key", ""),
+        )
+        return services.message_payload(message), created
+
+    async def frame_sync(self, frame: dict) -> None:
+        await self.send_json(await self._history(frame))
+
+    @database_sync_to_async
+    def _history(self, frame: dict) -> dict:
+        conversation, _ = selectors.get_conversation_for(self.membership, frame.get("conversation"))
+        after = frame.get("after")
+        if after is not None and (
+            isinstance(after, bool) or not isinstance(after, int) or after < 0
+        ):
+            raise ValidationError("“after” is the sequence number of the last message you saw.")
+        messages = selectors.messages_of(conversation, after=after)
+        return {
+            "type": "history",
+            "conversation": conversation.pk,
+            "messages": [services.message_payload(m) for m in messages],
+            "complete": len(messages) < selectors.HISTORY_PAGE,
+        }
+
+    async def frame_read(self, frame: dict) -> None:
+        await self._read(frame)
+
+    @database_sync_to_async
+    def _read(self, frame: dict) -> None:
+        conversation, _ = selectors.get_conversation_for(self.membership, frame.get("conversation"))
+        services.conversation_mark_read(
+            membership=self.membership, conversation=conversation, sequence=frame.get("sequence")
+        )
+
+    async def frame_typing(self, frame: dict) -> None:
+        conversation_id = await self._writable(frame)
+        await self.channel_layer.group_send(
+            self.conversation_groups.get(conversation_id)
+            or conversation_group_name(self.membership.organization_id, conversation_id),
+            {
+                "type": "chat.typing",
+                "conversation": conversation_id,
+                "user": self.membership.user_id,
+                "name": self.membership.user.full_name or self.membership.user.email,
+            },
+        )
+
+    @database_sync_to_async
+    def _writable(self, frame: dict) -> int:
+        conversation, access = selectors.get_conversation_for(
+            self.membership, frame.get("conversation")
+        )
+        if not access.can_write:
+            raise ValidationError(access.closed_because)
+        return conversation.pk
+
+    async def frame_edit(self, frame: dict) -> None:
+        await self._change(frame, delete=False)
+
+    async def frame_delete(self, frame: dict) -> None:
+        await self._change(frame, delete=True)
+
+    @database_sync_to_async
+    def _change(self, frame: dict, *, delete: bool) -> None:
+        message_id = frame.get("message")
+        with organization_scope(self.membership.organization):
+            message = (
+                Message.objects.select_related("conversation", "sender")
+                .filter(pk=message_id if isinstance(message_id, int) else None)
+                .first()
+            )
+        if message is None:
+            raise Http404("No such message.")
+        # Raises Http404 for a conversation the user cannot read.
+        selectors.get_conversation_for(self.membership, message.conversation_id)
+        if delete:
+            services.message_delete(membership=self.membership, message=message)
+        else:
+            services.message_edit(
+                membership=self.membership, message=message, body=frame.get("body")
+            )
+
+    # Events from the channel layer ------------------------------------------------------------
+
+    async def chat_message(self, event: dict) -> None:
+        await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_edited(self, event: dict) -> None:
+        await self.send_json({"type": "edited", "message": event["message"]})
+
+    async def chat_deleted(self, event: dict) -> None:
+        await self.send_json({"type": "deleted", "message": event["message"]})
+
+    async def chat_read(self, event: dict) -> None:
+        await self.send_json(
+            {
+                "type": "read",
+                "user": event["user"],
+                "sequence": event["sequence"],
+                "conversation": event.get("conversation"),
+            }
+        )
+
+    async def chat_typing(self, event: dict) -> None:
+        if event["user"] != self.membership.user_id:
+            await self.send_json(
+                {"type": "typing", **{k: event[k] for k in ("conversation", "user", "name")}}
+            )
+
+    async def notification_message(self, event: dict) -> None:
+        """The user's notifications reach the notifications socket; nothing to do here."""
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """Logout, removal from the organisation or deactivation: stop at once."""
+        if event["session"] is None or event["session"] == self.session:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+
+    async def send_error(self, reason: str, ref: Any = None) -> None:
+        frame = {"type": "error", "reason": reason}
+        if isinstance(ref, str) and ref:
+            frame["client_key"] = ref
+        await self.send_json(frame)
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content))

@@ -1,0 +1,201 @@
+"""The chat websocket through the real ASGI stack: live messages, receipts, typing, resync,
+idempotent resends, bad frames and closing on logout."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+
+from mentorship.asgi import application
+from messaging import services
+from messaging.models import Message
+from organizations.realtime import session_fingerprint, user_group_name
+from organizations.scope import organization_scope
+from tests.conftest import logged_in_client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = (b"origin", b"http://testserver")
+
+
+@database_sync_to_async
+def _cookie(user) -> tuple[bytes, str]:
+    client = logged_in_client(user)
+    key = client.cookies["sessionid"].value
+    return f"sessionid={key}".encode(), key
+
+
+async def _open(user):
+    cookie, session_key = await _cookie(user)
+    socket = WebsocketCommunicator(
+        application, "/ws/o/alpha/chat/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await socket.connect(timeout=5)
+    assert connected
+    hello = await socket.receive_json_from(timeout=5)
+    assert hello["type"] == "hello"
+    return socket, hello, session_key
+
+
+async def _frame(socket, **frame):
+    await socket.send_json_to(frame)
+    return await socket.receive_json_from(timeout=5)
+
+
+@database_sync_to_async
+def _count(conversation) -> int:
+    with organization_scope(conversation.organization):
+        return Message.objects.filter(conversation=conversation).count()
+
+
+async def test_a_message_reaches_the_other_side_live_and_the_sender_gets_an_ack(chat):
+    mw, _, conversation = chat
+    mentee, hello, _ = await _open(mw.members["mentee0"].user)
+    mentor, _, _ = await _open(mw.members["mentor0"].user)
+    (entry,) = [c for c in hello["conversations"] if c["kind"] == "mentorship"]
+    assert entry == {**entry, "id": conversation.pk, "unread": 0, "can_write": True}
+
+    await mentee.send_json_to(
+        {
+            "type": "send",
+            "conversation": conversation.pk,
+            "body": "Hello <b>you</b>",
+            "client_key": "c1",
+        }
+    )
+    frames = [await mentee.receive_json_from(timeout=5), await mentee.receive_json_from(timeout=5)]
+    ack = next(f for f in frames if f["type"] == "sent")
+    assert ack["client_key"] == "c1" and ack["created"] is True
+    assert ack["message"]["sequence"] == 1
+    live = await mentor.receive_json_from(timeout=5)
+    assert live["type"] == "message"
+    # Text travels as text; the page escapes it when it shows it.
+    assert live["message"]["body"] == "Hello <b>you</b>"
+
+    # A retry of the same send (the ack was lost) is acknowledged, not stored twice.
+    again = await _frame(
+        mentee, type="send", conversation=conversation.pk, body="Hello <b>you</b>", client_key="c1"
+    )
+    assert again["type"] == "sent" and again["created"] is False
+    assert again["message"]["id"] == ack["message"]["id"]
+    assert await mentor.receive_nothing(timeout=0.3)
+    assert await _count(conversation) == 1
+
+    # Receipts and typing go to the others.
+    await mentor.send_json_to({"type": "read", "conversation": conversation.pk, "sequence": 1})
+    receipt = await mentee.receive_json_from(timeout=5)
+    assert receipt == {
+        "type": "read",
+        "conversation": conversation.pk,
+        "user": mw.members["mentor0"].user_id,
+        "sequence": 1,
+    }
+    await mentor.receive_json_from(timeout=5)  # the mentor's own receipt
+    await mentee.send_json_to({"type": "typing", "conversation": conversation.pk})
+    typing = await mentor.receive_json_from(timeout=5)
+    assert typing["type"] == "typing" and typing["user"] == mw.members["mentee0"].user_id
+    assert await mentee.receive_nothing(timeout=0.3)
+    await mentee.disconnect()
+    await mentor.disconnect()
+
+
+async def test_reconnecting_catches_up_on_what_was_missed(chat):
+    mw, _, conversation = chat
+    mentee, _, _ = await _open(mw.members["mentee0"].user)
+    first = await _frame(
+        mentee, type="send", conversation=conversation.pk, body="One", client_key="a"
+    )
+    await mentee.receive_json_from(timeout=5)  # its own broadcast
+    await mentee.disconnect()
+    # While the mentee is away the mentor writes twice; those broadcasts reach nobody.
+    mentor_member = mw.members["mentor0"]
+    for body in ("Two", "Three"):
+        await database_sync_to_async(services.message_send)(
+            membership=mentor_member, conversation=conversation, body=body
+        )
+    mentee, hello, _ = await _open(mw.members["mentee0"].user)
+    (entry,) = [c for c in hello["conversations"] if c["kind"] == "mentorship"]
+    assert entry["unread"] == 2
+    history = await _frame(
+        mentee, type="sync", conversation=conversation.pk, after=first["message"]["sequence"]
+    )
+    assert history["type"] == "history"
+    assert [m["body"] for m in history["messages"]] == ["Two", "Three"]
+    assert history["complete"] is True
+    await mentee.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("frame", "reason"),
+    [
+        ("not json", "Frame is not valid JSON."),
+        (json.dumps(["a"]), 'A frame is a JSON object with a "type"'),
+        (json.dumps({"type": "shout"}), "Unknown frame type “shout”."),
+        (
+            json.dumps({"type": "send", "conversation": "CONV", "body": ""}),
+            "Write something first.",
+        ),
+        (
+            json.dumps({"type": "send", "conversation": "CONV", "body": "x" * 5001}),
+            "Keep a message under 5000 characters",
+        ),
+        (
+            json.dumps({"type": "send", "conversation": 987654, "body": "Hi"}),
+            "No such conversation.",
+        ),
+        (
+            json.dumps({"type": "sync", "conversation": "CONV", "after": -1}),
+            "sequence number of the last message",
+        ),
+        (json.dumps({"type": "edit", "message": 987654, "body": "x"}), "No such message."),
+    ],
+)
+async def test_bad_frames_get_a_reason_keep_the_socket_and_store_nothing(chat, frame, reason):
+    mw, _, conversation = chat
+    mentee, _, _ = await _open(mw.members["mentee0"].user)
+    await mentee.send_to(text_data=frame.replace('"CONV"', str(conversation.pk)))
+    error = await mentee.receive_json_from(timeout=5)
+    assert error["type"] == "error"
+    assert reason in error["reason"]
+    assert await _frame(mentee, type="ping") == {"type": "pong"}
+    assert await _count(conversation) == 0
+    await mentee.disconnect()
+
+
+async def test_a_frame_larger_than_any_message_is_refused(chat):
+    mw, _, _ = chat
+    mentee, _, _ = await _open(mw.members["mentee0"].user)
+    await mentee.send_to(text_data=json.dumps({"type": "send", "body": "x" * 30_000}))
+    error = await mentee.receive_json_from(timeout=5)
+    assert error["reason"].startswith("Frame too large")
+    await mentee.disconnect()
+
+
+async def test_someone_outside_the_pair_cannot_post_or_read_it(chat, world):
+    _, _, conversation = chat
+    owner, hello, _ = await _open(world.alpha_owner)
+    assert conversation.pk not in [c["id"] for c in hello["conversations"]]
+    error = await _frame(
+        owner, type="send", conversation=conversation.pk, body="Hi", client_key="x"
+    )
+    assert error == {"type": "error", "reason": "No such conversation.", "client_key": "x"}
+    error = await _frame(owner, type="sync", conversation=conversation.pk, after=0)
+    assert error["reason"] == "No such conversation."
+    assert await _count(conversation) == 0
+    await owner.disconnect()
+
+
+async def test_logging_out_closes_the_chat_socket(chat):
+    mw, _, _ = chat
+    user = mw.members["mentee0"].user
+    mentee, _, session_key = await _open(user)
+    await get_channel_layer().group_send(
+        user_group_name(mw.cohort.organization_id, user.pk),
+        {"type": "session.ended", "session": session_fingerprint(session_key)},
+    )
+    closed = await mentee.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
