@@ -15,27 +15,18 @@ typing, error (with the reason; the socket stays open and nothing is stored).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from messaging import selectors, services
 from messaging.groups import conversation_group_name
 from messaging.models import Message
-from organizations.realtime import (
-    CLOSE_NOT_AUTHENTICATED,
-    CLOSE_NOT_FOUND,
-    session_fingerprint,
-    socket_membership,
-    user_group_name,
-)
+from organizations.realtime import MemberSocket
 from organizations.scope import organization_scope
 
-# A frame carries at most one message, plus its JSON envelope.
 FRAME_OVERHEAD_BYTES = 1024
 
 
@@ -45,28 +36,14 @@ def _error_text(error: Exception) -> str:
     return str(error) or "Not allowed."
 
 
-class ChatConsumer(AsyncWebsocketConsumer):
-    user_group: str | None = None
-
-    async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_NOT_AUTHENTICATED)
-            return
-        membership = await socket_membership(user, self.scope["url_route"]["kwargs"]["org_slug"])
-        if membership is None:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        self.membership = membership
-        session = self.scope.get("session")
-        self.session = session_fingerprint(session.session_key if session else None)
-        self.user_group = user_group_name(membership.organization_id, user.pk)
+class ChatConsumer(MemberSocket):
+    async def connected(self) -> None:
+        # A frame carries at most one message, plus its JSON envelope.
+        self.max_frame_bytes = services.message_max_length() * 4 + FRAME_OVERHEAD_BYTES
         self.conversation_groups: dict[int, str] = {}
-        await self.channel_layer.group_add(self.user_group, self.channel_name)
-        await self.accept()
         entries = await self._conversations()
         for entry in entries:
-            group = conversation_group_name(membership.organization_id, entry["id"])
+            group = conversation_group_name(self.membership.organization_id, entry["id"])
             self.conversation_groups[entry["id"]] = group
             await self.channel_layer.group_add(group, self.channel_name)
         await self.send_json({"type": "hello", "conversations": entries})
@@ -74,8 +51,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "conversation_groups", {}).values():
             await self.channel_layer.group_discard(group, self.channel_name)
-        if self.user_group:
-            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        await super().disconnect(code)
 
     @database_sync_to_async
     def _conversations(self) -> list[dict[str, Any]]:
@@ -94,33 +70,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # Frames from the client -----------------------------------------------------------------
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if text_data is None:
-            await self.send_error("Send JSON text frames, not binary frames.")
-            return
-        limit = services.message_max_length() * 4 + FRAME_OVERHEAD_BYTES
-        if len(text_data.encode()) > limit:
-            await self.send_error(f"Frame too large: at most {limit} bytes.")
-            return
-        try:
-            frame = json.loads(text_data)
-        except ValueError:
-            await self.send_error("Frame is not valid JSON.")
-            return
-        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            await self.send_error('A frame is a JSON object with a "type", e.g. {"type": "ping"}.')
-            return
-        handler = getattr(self, f"frame_{frame['type']}", None)
-        if handler is None:
-            await self.send_error(f"Unknown frame type “{frame['type']}”.")
-            return
+    async def handle_frame(self, handler, frame: dict) -> None:
         try:
             await handler(frame)
         except (ValidationError, PermissionDenied, Http404) as error:
-            await self.send_error(_error_text(error), ref=frame.get("client_key"))
-
-    async def frame_ping(self, frame: dict) -> None:
-        await self.send_json({"type": "pong"})
+            ref = frame.get("client_key")
+            extra = {"client_key": ref} if isinstance(ref, str) and ref else {}
+            await self.send_error(_error_text(error), **extra)
 
     async def frame_send(self, frame: dict) -> None:
         message, created = await self._send(frame)
@@ -250,17 +206,3 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def notification_message(self, event: dict) -> None:
         """The user's notifications reach the notifications socket; nothing to do here."""
-
-    async def session_ended(self, event: dict[str, Any]) -> None:
-        """Logout, removal from the organisation or deactivation: stop at once."""
-        if event["session"] is None or event["session"] == self.session:
-            await self.close(code=CLOSE_NOT_AUTHENTICATED)
-
-    async def send_error(self, reason: str, ref: Any = None) -> None:
-        frame = {"type": "error", "reason": reason}
-        if isinstance(ref, str) and ref:
-            frame["client_key"] = ref
-        await self.send_json(frame)
-
-    async def send_json(self, content: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(content))

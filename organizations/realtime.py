@@ -7,8 +7,11 @@ Group names carry the organisation, so groups never mix tenants: `org.<id>.user.
 from __future__ import annotations
 
 import hashlib
+import json
+from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
 
 from organizations.access import missing_required_mfa
 from organizations.models import Membership, Organization
@@ -42,3 +45,78 @@ def socket_membership(user, org_slug: str) -> Membership | None:
     if membership is not None and missing_required_mfa(membership):
         return None
     return membership
+
+
+class MemberSocket(AsyncWebsocketConsumer):
+    """A websocket for members of the organisation in its URL.
+
+    Connect is authorised before the socket is accepted (anonymous: 4401, not a member: 4404);
+    the socket then listens on the user's group, where logout, removal and deactivation end it.
+    Client frames are JSON objects with a "type"; each type is handled by `frame_<type>`, and
+    anything else gets an error frame that says why while the socket stays open.
+    """
+
+    user_group: str | None = None
+    max_frame_bytes = 16 * 1024
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            return
+        membership = await socket_membership(user, self.scope["url_route"]["kwargs"]["org_slug"])
+        if membership is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.membership = membership
+        session = self.scope.get("session")
+        self.session = session_fingerprint(session.session_key if session else None)
+        self.user_group = user_group_name(membership.organization_id, user.pk)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await self.accept()
+        await self.connected()
+
+    async def connected(self) -> None:
+        """Runs once the socket is accepted: subscribe to more groups, say hello."""
+
+    async def disconnect(self, code: int) -> None:
+        if self.user_group:
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self.send_error("Send JSON text frames, not binary frames.")
+            return
+        if len(text_data.encode()) > self.max_frame_bytes:
+            await self.send_error(f"Frame too large: at most {self.max_frame_bytes} bytes.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self.send_error("Frame is not valid JSON.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self.send_error('A frame is a JSON object with a "type", e.g. {"type": "ping"}.')
+            return
+        handler = getattr(self, f"frame_{frame['type']}", None)
+        if handler is None:
+            await self.send_error(f"Unknown frame type “{frame['type']}”.")
+            return
+        await self.handle_frame(handler, frame)
+
+    async def handle_frame(self, handler, frame: dict[str, Any]) -> None:
+        await handler(frame)
+
+    async def frame_ping(self, frame: dict[str, Any]) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """The browser session behind this socket ended (logout), or all of the user's did."""
+        if event["session"] is None or event["session"] == self.session:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+
+    async def send_error(self, reason: str, **extra: Any) -> None:
+        await self.send_json({"type": "error", "reason": reason, **extra})
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content))
