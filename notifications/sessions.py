@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
-
 from accounts.models import User
 from organizations.models import Membership
-from organizations.realtime import session_fingerprint, user_group_name
+from organizations.realtime import sockets_close
 
 
 def sockets_close_for_session(*, user: User, session_key: str | None) -> None:
-    """Close the user's open sockets of one browser session, or of every session when None.
-
-    Sent after commit to the user's group in each of their organisations.
-    """
-    organization_ids = list(
-        Membership.all_organizations.filter(user=user).values_list("organization_id", flat=True)
-    )
-    message = {"type": "session.ended", "session": session_fingerprint(session_key)}
-
-    def broadcast() -> None:
-        layer = get_channel_layer()
-        for organization_id in organization_ids:
-            async_to_sync(layer.group_send)(user_group_name(organization_id, user.pk), message)
-
-    transaction.on_commit(broadcast)
+    """Close the user's open sockets of one browser session (or of every session when None),
+    in each of their organisations, once the transaction commits."""
+    for organization_id in Membership.all_organizations.filter(user=user).values_list(
+        "organization_id", flat=True
+    ):
+        sockets_close(organization_id=organization_id, user_id=user.pk, session_key=session_key)
 
 
 def close_sockets_on_logout(sender, request, user: User | None, **kwargs) -> None:

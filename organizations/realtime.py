@@ -10,8 +10,11 @@ import hashlib
 import json
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from django.db import transaction
 
 from organizations.access import missing_required_mfa
 from organizations.models import Membership, Organization
@@ -28,6 +31,19 @@ def user_group_name(organization_id: int, user_id: int) -> str:
 def session_fingerprint(session_key: str | None) -> str | None:
     """What a socket remembers of its session: a hash, so no session key crosses the channel layer."""
     return hashlib.sha256(session_key.encode()).hexdigest() if session_key else None
+
+
+def sockets_close(*, organization_id: int, user_id: int, session_key: str | None = None) -> None:
+    """Close the user's open sockets in one organisation: those of one browser session, or all
+    of them when `session_key` is None. Sent to the user's group once the transaction commits;
+    each socket closes itself (MemberSocket.session_ended)."""
+    message = {"type": "session.ended", "session": session_fingerprint(session_key)}
+    group = user_group_name(organization_id, user_id)
+
+    def broadcast() -> None:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+
+    transaction.on_commit(broadcast)
 
 
 @database_sync_to_async

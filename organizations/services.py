@@ -19,6 +19,7 @@ from organizations.models import (
     Organization,
     Role,
 )
+from organizations.realtime import sockets_close
 from organizations.scope import organization_scope
 from organizations.tasks import send_invitation_email
 
@@ -118,6 +119,8 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
                 "An organisation needs at least one owner; make someone else owner first."
             )
         Membership.objects.filter(pk=membership.pk).delete()
+    # Whatever they had open in this organisation stops now: chat, notifications.
+    sockets_close(organization_id=organization.pk, user_id=membership.user_id)
 
 
 @transaction.atomic

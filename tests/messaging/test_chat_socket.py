@@ -199,3 +199,26 @@ async def test_logging_out_closes_the_chat_socket(chat):
     )
     closed = await mentee.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": 4401}
+
+
+async def test_removing_a_member_closes_their_chat_socket_and_they_cannot_come_back(chat, world):
+    from organizations.services import membership_remove
+
+    mw, _, _ = chat
+    mentee = mw.members["mentee0"]
+    socket, _, _ = await _open(mentee.user)
+
+    @database_sync_to_async
+    def remove() -> None:
+        membership_remove(actor_membership=world.alpha_owner_membership, membership=mentee)
+
+    await remove()
+    closed = await socket.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+    cookie, _ = await _cookie(mentee.user)
+    again = WebsocketCommunicator(
+        application, "/ws/o/alpha/chat/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, code = await again.connect(timeout=5)
+    assert not connected
+    assert code == 4404
