@@ -10,10 +10,12 @@ from organizations.models import Membership
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
 from programs.models import (
+    Cohort,
     CohortStatus,
     Enrolment,
     EnrolmentState,
     MentorshipMentee,
+    Program,
 )
 
 # Enrolments that belong to a cohort's conversations (invited and applied people do not yet).
@@ -42,21 +44,49 @@ def mentorship_user_ids(conversation: Conversation) -> set[int]:
     return {mentorship.mentor.user_id, *mentees} - {None}
 
 
+def conversation_program(conversation: Conversation) -> Program:
+    """The program a conversation belongs to (its managers handle reports from it)."""
+    if conversation.kind == ConversationKind.MENTORSHIP:
+        return conversation.mentorship.cohort.program
+    if conversation.kind == ConversationKind.COHORT:
+        return conversation.cohort.program
+    return conversation.program
+
+
+def mentorship_reader_access(mentorship) -> Access:
+    """What someone in the mentorship may do in its conversation."""
+    if not mentorship.is_open:
+        return Access(
+            can_read=True,
+            can_write=False,
+            closed_because="This mentorship has ended: its conversation stays here to "
+            "read, closed to new messages.",
+        )
+    return Access(can_read=True, can_write=True)
+
+
+def cohort_reader_access(cohort: Cohort) -> Access:
+    """What a participant (or manager) of the cohort may do in its group chat."""
+    if cohort.status == CohortStatus.COMPLETED:
+        return Access(True, False, "This cohort has completed: its chat is kept to read.")
+    return Access(can_read=True, can_write=True)
+
+
+def announcements_reader_access(*, manages: bool) -> Access:
+    if manages:
+        return Access(can_read=True, can_write=True)
+    return Access(True, False, "Only the program managers post announcements.")
+
+
 def conversation_access(membership: Membership, conversation: Conversation) -> Access:
+    """One conversation's access, read from the database (see conversations_for for lists)."""
     if conversation.organization_id != membership.organization_id:
         return NO_ACCESS
     user_id = membership.user_id
     if conversation.kind == ConversationKind.MENTORSHIP:
         if user_id not in mentorship_user_ids(conversation):
             return NO_ACCESS
-        if not conversation.mentorship.is_open:
-            return Access(
-                can_read=True,
-                can_write=False,
-                closed_because="This mentorship has ended: its conversation stays here to "
-                "read, closed to new messages.",
-            )
-        return Access(can_read=True, can_write=True)
+        return mentorship_reader_access(conversation.mentorship)
     if conversation.kind == ConversationKind.COHORT:
         cohort = conversation.cohort
         manages = can_manage_program(membership, cohort.program)
@@ -66,17 +96,13 @@ def conversation_access(membership: Membership, conversation: Conversation) -> A
             ).exists()
         if not (takes_part or manages):
             return NO_ACCESS
-        if cohort.status == CohortStatus.COMPLETED:
-            return Access(True, False, "This cohort has completed: its chat is kept to read.")
-        return Access(can_read=True, can_write=True)
+        return cohort_reader_access(cohort)
     program = conversation.program
     manages = can_manage_program(membership, program)
     with organization_scope(conversation.organization):
         takes_part = Enrolment.objects.filter(
             cohort__program=program, user_id=user_id, state__in=TAKING_PART
         ).exists()
-    if manages:
-        return Access(can_read=True, can_write=True)
-    if takes_part:
-        return Access(True, False, "Only the program managers post announcements.")
-    return NO_ACCESS
+    if not (manages or takes_part):
+        return NO_ACCESS
+    return announcements_reader_access(manages=manages)

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
-from messaging.access import TAKING_PART, Access, conversation_access
-from messaging.models import Conversation, Message, ReadState
-from messaging.services import (
-    conversation_for_cohort,
-    conversation_for_mentorship,
-    conversation_for_program,
+from messaging.access import (
+    TAKING_PART,
+    Access,
+    announcements_reader_access,
+    cohort_reader_access,
+    conversation_access,
+    mentorship_reader_access,
 )
-from organizations.models import Membership
+from messaging.models import (
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageReport,
+    ReadState,
+)
+from organizations.models import MEMBER_MANAGER_ROLES, Membership, Role
 from organizations.scope import organization_scope
-from programs.models import Cohort, Enrolment, Mentorship, MentorshipMentee
-from programs.selectors import programs_visible_to
+from programs.models import (
+    Cohort,
+    Enrolment,
+    Mentorship,
+    MentorshipMentee,
+    Program,
+    ProgramManager,
+)
 
 HISTORY_PAGE = 50
 
@@ -28,6 +42,20 @@ class ConversationEntry:
     title: str
     unread: int
     access: Access
+
+
+def mentorship_title(mentorship: Mentorship, user_id: int) -> str:
+    """The other people of the mentorship, by name (its members' mentees loaded)."""
+    others = [mentorship.mentor] + [m.mentee for m in mentorship.members.all()]
+    return ", ".join(e.full_name or e.email for e in others if e.user_id != user_id)
+
+
+def cohort_chat_title(cohort: Cohort) -> str:
+    return f"{cohort.name} · group chat"
+
+
+def announcements_title(program: Program) -> str:
+    return f"{program.name} · announcements"
 
 
 def get_conversation_for(
@@ -51,6 +79,42 @@ def get_conversation_for(
     return conversation, access
 
 
+def get_conversation_entry_for(membership: Membership, conversation_id: int) -> ConversationEntry:
+    """One conversation the member reads, titled and with their unread count as in their list;
+    404 otherwise."""
+    conversation, access = get_conversation_for(membership, conversation_id)
+    with organization_scope(membership.organization):
+        if conversation.kind == ConversationKind.MENTORSHIP:
+            prefetch_related_objects([conversation.mentorship], "members__mentee")
+            title = mentorship_title(conversation.mentorship, membership.user_id)
+        elif conversation.kind == ConversationKind.COHORT:
+            title = cohort_chat_title(conversation.cohort)
+        else:
+            title = announcements_title(conversation.program)
+        last_read = (
+            ReadState.objects.filter(conversation=conversation, user_id=membership.user_id)
+            .values_list("last_read_sequence", flat=True)
+            .first()
+        )
+    unread = max(conversation.last_sequence - (last_read or 0), 0)
+    return ConversationEntry(conversation, title, unread, access)
+
+
+def get_message_for(membership: Membership, message_id: int) -> Message:
+    """A message (deleted ones included) of a conversation the member reads, with that
+    conversation loaded; 404 otherwise, as for a message that does not exist."""
+    with organization_scope(membership.organization):
+        message = (
+            Message.objects.select_related("sender").filter(pk=message_id).first()
+            if str(message_id).isdigit()
+            else None
+        )
+    if message is None:
+        raise Http404("No such message.")
+    message.conversation, _ = get_conversation_for(membership, message.conversation_id)
+    return message
+
+
 def messages_of(
     conversation: Conversation, *, after: int | None = None, before: int | None = None,
     limit: int = HISTORY_PAGE,
@@ -69,50 +133,154 @@ def messages_of(
 def conversations_for(membership: Membership) -> list[ConversationEntry]:
     """The member's conversations, newest activity first, with unread counts: their
     mentorships, their cohorts' group chats and their programs' announcements (and those of
-    the programs they run)."""
+    the programs they run). A fixed number of queries, however many conversations: access is
+    worked out from the rows that put each conversation on the list. Group chats and
+    announcements are opened here the first time anyone lists them."""
     user_id = membership.user_id
-    with organization_scope(membership.organization):
+    organization = membership.organization
+    with organization_scope(organization):
         as_mentee = MentorshipMentee.objects.filter(mentee__user_id=user_id).values("mentorship_id")
         mentorships = list(
             Mentorship.objects.filter(Q(mentor__user_id=user_id) | Q(pk__in=as_mentee))
             .select_related("mentor", "cohort__program")
             .prefetch_related("members__mentee")
         )
+        assigned = assigned_program_ids(membership)
         taking_part = Enrolment.objects.filter(user_id=user_id, state__in=TAKING_PART)
-        managed = programs_visible_to(membership)
         cohorts = list(
             Cohort.objects.filter(
-                Q(pk__in=taking_part.values("cohort_id"))
-                | Q(program__in=managed.filter(manager_assignments__user_id=user_id))
+                Q(pk__in=taking_part.values("cohort_id")) | Q(program_id__in=assigned)
             ).select_related("program")
         )
         programs = {c.program_id: c.program for c in cohorts}
-    entries = []
-    for mentorship in mentorships:
-        others = [mentorship.mentor] + [m.mentee for m in mentorship.members.all()]
-        names = [e.full_name or e.email for e in others if e.user_id != user_id]
-        entries.append((conversation_for_mentorship(mentorship), ", ".join(names)))
-    for cohort in cohorts:
-        entries.append((conversation_for_cohort(cohort), f"{cohort.name} · group chat"))
-    for program in programs.values():
-        entries.append((conversation_for_program(program), f"{program.name} · announcements"))
-    with organization_scope(membership.organization):
+        conversations = _open_conversations(organization, mentorships, cohorts, programs)
         read = dict(
             ReadState.objects.filter(
-                user_id=user_id, conversation_id__in=[c.pk for c, _ in entries]
+                user_id=user_id, conversation_id__in=[c.pk for c in conversations.values()]
             ).values_list("conversation_id", "last_read_sequence")
         )
-    result = []
-    for conversation, title in entries:
-        access = conversation_access(membership, conversation)
-        if access.can_read:
-            unread = max(conversation.last_sequence - read.get(conversation.pk, 0), 0)
-            result.append(ConversationEntry(conversation, title, unread, access))
+    entries = [
+        (
+            conversations["mentorship", m.pk],
+            mentorship_title(m, user_id),
+            mentorship_reader_access(m),
+        )
+        for m in mentorships
+    ]
+    entries += [
+        (conversations["cohort", c.pk], cohort_chat_title(c), cohort_reader_access(c))
+        for c in cohorts
+    ]
+    entries += [
+        (
+            conversations["announcements", p.pk],
+            announcements_title(p),
+            announcements_reader_access(
+                manages=membership.role in MEMBER_MANAGER_ROLES or p.pk in assigned
+            ),
+        )
+        for p in programs.values()
+    ]
+    result = [
+        ConversationEntry(
+            conversation,
+            title,
+            max(conversation.last_sequence - read.get(conversation.pk, 0), 0),
+            access,
+        )
+        for conversation, title, access in entries
+    ]
     result.sort(
         key=lambda e: e.conversation.last_message_at or e.conversation.created_at, reverse=True
     )
     return result
 
 
+def assigned_program_ids(membership: Membership) -> set[int]:
+    """Programs the member runs by assignment (a program manager, or an owner or admin who was
+    assigned too): their group chats and announcements are on the member's list."""
+    if membership.role not in (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER):
+        return set()
+    with organization_scope(membership.organization):
+        return set(
+            ProgramManager.objects.filter(user_id=membership.user_id).values_list(
+                "program_id", flat=True
+            )
+        )
+
+
+def _open_conversations(organization, mentorships, cohorts, programs) -> dict:
+    """(kind, subject id) -> conversation, creating the ones that do not exist yet."""
+    wanted = {
+        ("mentorship", m.pk): {"kind": ConversationKind.MENTORSHIP, "mentorship": m}
+        for m in mentorships
+    }
+    wanted.update(
+        {("cohort", c.pk): {"kind": ConversationKind.COHORT, "cohort": c} for c in cohorts}
+    )
+    wanted.update(
+        {
+            ("announcements", p.pk): {"kind": ConversationKind.ANNOUNCEMENTS, "program": p}
+            for p in programs.values()
+        }
+    )
+
+    def existing() -> dict:
+        found = {}
+        for conversation in Conversation.objects.filter(
+            Q(mentorship_id__in=[m.pk for m in mentorships])
+            | Q(cohort_id__in=[c.pk for c in cohorts])
+            | Q(program_id__in=list(programs))
+        ):
+            subject = (
+                conversation.mentorship_id or conversation.cohort_id or conversation.program_id
+            )
+            found[conversation.kind, subject] = conversation
+        return found
+
+    found = existing() if wanted else {}
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        Conversation.objects.bulk_create(
+            [Conversation(organization=organization, **wanted[key]) for key in missing],
+            ignore_conflicts=True,
+        )
+        found = existing()
+    return found
+
+
 def unread_total(membership: Membership) -> int:
     return sum(entry.unread for entry in conversations_for(membership))
+
+
+def reports_for_program(program) -> QuerySet[MessageReport]:
+    """Reported messages of a program's conversations, open ones first: each with the one
+    message reported, never the rest of its conversation."""
+    with organization_scope(program.organization):
+        return (
+            MessageReport.objects.filter(
+                Q(message__conversation__mentorship__cohort__program=program)
+                | Q(message__conversation__cohort__program=program)
+                | Q(message__conversation__program=program)
+            )
+            .select_related(
+                "reporter",
+                "resolved_by",
+                "message__sender",
+                "message__conversation__mentorship__mentor",
+                "message__conversation__cohort",
+            )
+            .prefetch_related("message__conversation__mentorship__members__mentee")
+            .order_by(F("resolved_at").asc(nulls_first=True), "-created_at")
+        )
+
+
+def get_report_for(program, report_id: int) -> MessageReport:
+    report = (
+        reports_for_program(program)
+        .filter(pk=report_id if str(report_id).isdigit() else None)
+        .first()
+    )
+    if report is None:
+        raise Http404("No such report.")
+    return report

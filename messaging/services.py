@@ -14,11 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from messaging.access import Access, conversation_access
+from messaging.access import Access, conversation_access, conversation_program
 from messaging.groups import conversation_group_name
 from messaging.models import Conversation, ConversationKind, Message, MessageReport, ReadState
 from organizations.models import Membership, Organization
 from organizations.scope import organization_scope
+from programs.access import can_manage_program
 from programs.models import Cohort, Mentorship, Program
 
 CLIENT_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -278,7 +279,7 @@ def message_report(*, membership: Membership, message: Message, reason: Any) -> 
     with organization_scope(conversation.organization):
         try:
             with transaction.atomic():
-                return MessageReport.objects.create(
+                report = MessageReport.objects.create(
                     organization=conversation.organization,
                     message=message,
                     reporter_id=membership.user_id,
@@ -286,3 +287,24 @@ def message_report(*, membership: Membership, message: Message, reason: Any) -> 
                 )
         except IntegrityError:
             raise ValidationError("You have already reported this message.") from None
+    from messaging.tasks import email_report_to_managers
+
+    transaction.on_commit(
+        lambda: email_report_to_managers.delay(conversation.organization_id, report.pk)
+    )
+    return report
+
+
+@transaction.atomic
+def message_report_resolve(*, membership: Membership, report: MessageReport) -> MessageReport:
+    """A program manager marks a report as handled (it stays listed, marked handled)."""
+    conversation = report.message.conversation
+    program = conversation_program(conversation)
+    if not can_manage_program(membership, program):
+        raise PermissionDenied("Only the program's managers handle its reports.")
+    with organization_scope(conversation.organization):
+        if report.resolved_at is None:
+            report.resolved_at = timezone.now()
+            report.resolved_by_id = membership.user_id
+            report.save(update_fields=["resolved_at", "resolved_by"])
+    return report

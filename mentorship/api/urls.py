@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("organizations.api.urls")),
     path("", include("programs.api.urls")),
     path("", include("matching.api.urls")),
+    path("", include("messaging.api.urls")),
 ]

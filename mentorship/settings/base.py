@@ -314,6 +314,9 @@ SPECTACULAR_SETTINGS = {
         "MentorshipRequestStatusEnum": "matching.models.MentorshipRequestStatus",
         "MentorshipRequestDirectionEnum": "matching.api.serializers.REQUEST_DIRECTIONS",
         "DirectionEnum": "programs.api.serializers.questions.QUESTION_MOVE_DIRECTIONS",
+        # A question's kind keeps the name it was published under.
+        "KindEnum": "programs.models.QuestionKind",
+        "ConversationKindEnum": "messaging.models.ConversationKind",
     },
 }
 

@@ -79,3 +79,14 @@ def browser_session(request, browser, live_server) -> Iterator[BrowserSession]:
     if report is not None and report.failed:
         session.shoot(f"FAILED-{request.node.name}")
     context.close()
+
+
+@pytest.fixture
+def demo_organization(transactional_db):
+    """The demo organisation as `make run` seeds it (committed, so the live server sees it)."""
+    from django.core.management import call_command
+
+    from organizations.models import Organization
+
+    call_command("seed_demo", quiet=True)
+    return Organization.objects.get(slug="demo")

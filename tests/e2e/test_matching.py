@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
 from matching import services as matching_services
 from matching.models import MatchProposal, MatchRun
@@ -25,10 +24,9 @@ DOMAIN = "demo.mentorship.test"
 
 
 @pytest.fixture
-def demo(transactional_db) -> Organization:
+def demo(demo_organization) -> Organization:
     """The demo, with four of its published pairs ended early: their mentees wait again."""
-    call_command("seed_demo", quiet=True)
-    organization = Organization.objects.get(slug="demo")
+    organization = demo_organization
     with organization_scope(organization):
         for mentorship in Mentorship.objects.order_by("pk")[:4]:
             mentor = Membership.objects.select_related("organization", "user").get(

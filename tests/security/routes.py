@@ -306,6 +306,52 @@ def _bravo_run(world: World) -> dict:
     return {**found, "run_id": run.pk}
 
 
+def _conversation(world: World) -> dict:
+    """The private conversation of the `_matching` mentorship, whose mentor is Alpha's owner (the
+    walk's positive control reads it), with a message of its mentee that carries Alpha's marker."""
+    from messaging import services as messaging_services
+    from programs.models import Mentorship
+
+    with organization_scope(world.alpha):
+        mentorship = Mentorship.objects.get(pk=_matching(world)["mentorship_id"])
+    conversation = messaging_services.conversation_for_mentorship(mentorship)
+    # The client key makes every later call find the same message.
+    message, _ = messaging_services.message_send(
+        membership=world.alpha_member_membership,
+        conversation=conversation,
+        body=f"See you on Monday ({CANARY})",
+        client_key="walk-canary",
+    )
+    return {"conversation_id": conversation.pk, "message_id": message.pk}
+
+
+def _chat(*names: str) -> Kwargs:
+    def kwargs(world: World) -> dict:
+        found = _conversation(world)
+        return {name: found[name] for name in names}
+
+    return kwargs
+
+
+def _reported(world: World) -> dict:
+    """The walk's canary message, reported by its mentee (Alpha's member) to the program's
+    managers; Alpha's owner runs every program."""
+    from messaging import services as messaging_services
+    from messaging.models import Message, MessageReport
+
+    message_id = _conversation(world)["message_id"]
+    with organization_scope(world.alpha):
+        report = MessageReport.objects.filter(message_id=message_id).first()
+        if report is None:
+            message = Message.objects.select_related("conversation").get(pk=message_id)
+            report = messaging_services.message_report(
+                membership=world.alpha_owner_membership,
+                message=message,
+                reason=f"Walk report ({CANARY})",
+            )
+    return {"program_id": world.alpha_program.pk, "report_id": report.pk}
+
+
 _RUN = ("program_id", "cohort_id", "run_id")
 
 TENANT_ROUTES: dict[str, TenantRoute] = {
@@ -436,6 +482,20 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "api_mentorship_request_accept": TenantRoute(_pick("request_id")),
     "api_mentorship_request_decline": TenantRoute(_pick("request_id")),
     "api_mentorship_request_withdraw": TenantRoute(_pick("request_id")),
+    "messaging:reports": TenantRoute(
+        lambda world: {"program_id": _reported(world)["program_id"]},
+        is_list=True,
+        bravo_list_kwargs=_bravo_program,
+    ),
+    "messaging:report_resolve": TenantRoute(_reported),
+    "api_conversations": TenantRoute(_chat(), is_list=True),
+    "api_conversation": TenantRoute(_chat("conversation_id")),
+    # A history page ({"messages", "has_more"}, cursors by sequence number) is not a paginated
+    # list: the walk proves its conversation answers 404 to others.
+    "api_conversation_messages": TenantRoute(_chat("conversation_id")),
+    "api_conversation_read": TenantRoute(_chat("conversation_id")),
+    "api_message": TenantRoute(_chat("message_id")),
+    "api_message_report": TenantRoute(_chat("message_id")),
 }
 
 GLOBAL_ROUTES: dict[str, GlobalRoute] = {
