@@ -193,6 +193,7 @@ class ChatConsumer(MemberSocket):
             {
                 "type": "read",
                 "user": event["user"],
+                "name": event.get("name", ""),
                 "sequence": event["sequence"],
                 "conversation": event.get("conversation"),
             }

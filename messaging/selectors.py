@@ -284,3 +284,14 @@ def get_report_for(program, report_id: int) -> MessageReport:
     if report is None:
         raise Http404("No such report.")
     return report
+
+
+def read_positions(conversation: Conversation, *, except_user_id: int) -> list[ReadState]:
+    """How far the others have read (for "seen by" under one's own messages)."""
+    with organization_scope(conversation.organization):
+        return list(
+            ReadState.objects.filter(conversation=conversation)
+            .exclude(user_id=except_user_id)
+            .select_related("user")
+            .order_by("user__full_name")
+        )

@@ -258,6 +258,7 @@ def conversation_mark_read(
                     "type": "chat.read",
                     "conversation": conversation.pk,
                     "user": membership.user_id,
+                    "name": membership.user.full_name or membership.user.email,
                     "sequence": sequence,
                 },
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -63,3 +63,72 @@ def report_resolve(
             kwargs={"org_slug": membership.organization.slug, "program_id": program.pk},
         )
     )
+
+
+def _thread_url(membership: Membership, conversation_id: int) -> str:
+    return reverse(
+        "messaging:thread",
+        kwargs={"org_slug": membership.organization.slug, "conversation_id": conversation_id},
+    )
+
+
+@organization_view()
+def inbox(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    """The conversation list; on a wide screen the newest conversation opens beside it."""
+    entries = selectors.conversations_for(membership)
+    return render(
+        request,
+        "messaging/inbox.html",
+        {"membership": membership, "entries": entries, "current": None},
+    )
+
+
+@organization_view()
+def thread(request: HttpRequest, conversation_id: int, *, membership: Membership) -> HttpResponse:
+    entry = selectors.get_conversation_entry_for(membership, conversation_id)
+    conversation = entry.conversation
+    before = request.GET.get("before", "")
+    history = selectors.messages_of(conversation, before=int(before) if before.isdigit() else None)
+    if history and not before:
+        # Opening the thread reads it.
+        services.conversation_mark_read(
+            membership=membership, conversation=conversation, sequence=history[-1].sequence
+        )
+    return render(
+        request,
+        "messaging/inbox.html",
+        {
+            "membership": membership,
+            "entries": selectors.conversations_for(membership),
+            "current": entry,
+            "history": history,
+            "earlier": history[0].sequence if history and history[0].sequence > 1 else None,
+            "paged": bool(before),
+            "readers": [
+                {
+                    "user": r.user_id,
+                    "name": r.user.full_name or r.user.email,
+                    "sequence": r.last_read_sequence,
+                }
+                for r in selectors.read_positions(conversation, except_user_id=membership.user_id)
+            ],
+            "max_length": services.message_max_length(),
+        },
+    )
+
+
+@organization_view()
+@require_POST
+def send(request: HttpRequest, conversation_id: int, *, membership: Membership) -> HttpResponse:
+    """The form's own submission, for browsers without the live connection."""
+    conversation, _ = selectors.get_conversation_for(membership, conversation_id)
+    try:
+        services.message_send(
+            membership=membership,
+            conversation=conversation,
+            body=request.POST.get("body", ""),
+            client_key=request.POST.get("client_key", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_thread_url(membership, conversation.pk))

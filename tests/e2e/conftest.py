@@ -90,3 +90,33 @@ def demo_organization(transactional_db):
 
     call_command("seed_demo", quiet=True)
     return Organization.objects.get(slug="demo")
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db):
+    """The real ASGI application (HTTP and websockets) served by daphne in a child process, on
+    the test database. The child shares the database, so it must be a server: PostgreSQL."""
+    from functools import partial
+
+    from channels.testing.live import make_application
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connection, connections
+
+    require_service(
+        "PostgreSQL",
+        connection.vendor == "postgresql",
+        "set DATABASE_URL: the live chat server runs in another process and needs a real database",
+    )
+    connections.close_all()
+    # Forked: the child already points at the test database, as the parent does.
+    process = DaphneProcess(
+        "127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler)
+    )
+    process.start()
+    while not process.ready.wait(timeout=1):
+        if not process.is_alive():
+            raise RuntimeError("The live chat server stopped before it was ready.")
+    yield f"http://127.0.0.1:{process.port.value}"
+    process.terminate()
+    process.join()

@@ -92,6 +92,7 @@ async def test_a_message_reaches_the_other_side_live_and_the_sender_gets_an_ack(
         "type": "read",
         "conversation": conversation.pk,
         "user": mw.members["mentor0"].user_id,
+        "name": mw.mentors["mentor0"].full_name,
         "sequence": 1,
     }
     await mentor.receive_json_from(timeout=5)  # the mentor's own receipt

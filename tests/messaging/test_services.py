@@ -217,6 +217,7 @@ def test_read_receipts_only_move_forward_and_unread_counts_follow(
         "type": "chat.read",
         "conversation": conversation.pk,
         "user": mw.members["mentee0"].user_id,
+        "name": mw.mentees["mentee0"].full_name,
         "sequence": 2,
     }
     assert (

@@ -488,6 +488,9 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
         bravo_list_kwargs=_bravo_program,
     ),
     "messaging:report_resolve": TenantRoute(_reported),
+    "messaging:inbox": TenantRoute(_chat(), is_list=True),
+    "messaging:thread": TenantRoute(_chat("conversation_id")),
+    "messaging:send": TenantRoute(_chat("conversation_id")),
     "api_conversations": TenantRoute(_chat(), is_list=True),
     "api_conversation": TenantRoute(_chat("conversation_id")),
     # A history page ({"messages", "has_more"}, cursors by sequence number) is not a paginated

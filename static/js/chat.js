@@ -1,0 +1,290 @@
+// Live chat on the messages page. Without it the page still works: the form posts and the page
+// reloads. With it, messages arrive live, sends show sending / sent / failed (retry keeps the
+// same client key, so a retry never duplicates), reconnects catch up from the last sequence seen.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("chat");
+  if (!root || !window.WebSocket) { return; }
+  var org = root.dataset.org;
+  var me = Number(root.dataset.user);
+  var current = root.dataset.conversation ? Number(root.dataset.conversation) : null;
+  var lastSequence = Number(root.dataset.lastSequence || 0);
+  var list = document.getElementById("chat-messages");
+  var form = document.getElementById("chat-form");
+  var textarea = document.getElementById("chat-body");
+  var typingLine = document.getElementById("chat-typing");
+  var seenLine = document.getElementById("chat-seen");
+  var readersNode = document.getElementById("chat-readers");
+  var readers = {};
+  if (readersNode) {
+    JSON.parse(readersNode.textContent).forEach(function (r) { readers[r.user] = r; });
+  }
+  var socket = null;
+  var retryDelay = 1000;
+  var pending = {};  // client key -> {body, node, timer}
+  var typingTimer = null;
+  var lastTypingSent = 0;
+
+  function clientKey() {
+    if (window.crypto && window.crypto.randomUUID) { return "c-" + window.crypto.randomUUID(); }
+    return "c-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+
+  // Text becomes text nodes; only http(s) addresses become links.
+  function renderBody(container, text) {
+    container.textContent = "";
+    var lines = String(text).split("\n");
+    lines.forEach(function (line, index) {
+      var pattern = /(https?:\/\/[^\s<>"]+|www\.[^\s<>"]+)/g;
+      var last = 0;
+      var match;
+      while ((match = pattern.exec(line)) !== null) {
+        if (match.index > last) { container.appendChild(document.createTextNode(line.slice(last, match.index))); }
+        var link = document.createElement("a");
+        var address = match[0];
+        link.href = address.indexOf("www.") === 0 ? "http://" + address : address;
+        link.rel = "nofollow noopener noreferrer";
+        link.target = "_blank";
+        link.textContent = address;
+        container.appendChild(link);
+        last = match.index + address.length;
+      }
+      if (last < line.length) { container.appendChild(document.createTextNode(line.slice(last))); }
+      if (index < lines.length - 1) { container.appendChild(document.createElement("br")); }
+    });
+  }
+
+  function messageNode(message) {
+    var item = document.createElement("li");
+    item.className = "chat__message" + (message.sender && message.sender.id === me ? " chat__message--mine" : "");
+    if (message.sequence) { item.dataset.sequence = message.sequence; }
+    if (message.id) { item.dataset.message = message.id; }
+    var sender = document.createElement("span");
+    sender.className = "chat__sender";
+    sender.textContent = message.sender ? message.sender.name : "A former member";
+    var time = document.createElement("time");
+    var when = message.created_at ? new Date(message.created_at) : new Date();
+    time.dateTime = when.toISOString();
+    time.textContent = when.toLocaleString([], {day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"});
+    var body = document.createElement("div");
+    body.className = "chat__body";
+    if (message.deleted) {
+      var em = document.createElement("em");
+      em.textContent = "Message deleted";
+      body.appendChild(em);
+    } else {
+      renderBody(body, message.body);
+    }
+    item.appendChild(sender);
+    item.appendChild(time);
+    item.appendChild(body);
+    return item;
+  }
+
+  function setStatus(node, text, retry) {
+    var status = node.querySelector(".chat__status");
+    if (!status) {
+      status = document.createElement("span");
+      status.className = "chat__status";
+      node.appendChild(status);
+    }
+    status.textContent = text;
+    if (retry) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--small button--ghost";
+      button.textContent = "Retry";
+      button.addEventListener("click", retry);
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(button);
+    }
+  }
+
+  function scrollDown() { if (list) { list.scrollTop = list.scrollHeight; } }
+
+  function removeEmptyHint() {
+    var empty = list && list.querySelector(".chat__empty");
+    if (empty) { empty.remove(); }
+  }
+
+  function showMessage(message) {
+    if (!list || message.conversation !== current) { return; }
+    if (list.querySelector('[data-message="' + message.id + '"]')) { return; }
+    var waiting = message.client_key && pending[message.client_key];
+    if (waiting) {
+      // Our own message, echoed by the server: it was saved.
+      waiting.node.dataset.sequence = message.sequence;
+      waiting.node.dataset.message = message.id;
+      setStatus(waiting.node, "Sent");
+      clearTimeout(waiting.timer);
+      delete pending[message.client_key];
+    } else {
+      removeEmptyHint();
+      list.appendChild(messageNode(message));
+      if (typingLine) { typingLine.textContent = ""; }  // they stopped typing: it arrived
+    }
+    lastSequence = Math.max(lastSequence, message.sequence);
+    scrollDown();
+    updateSeen();
+    if (message.sender && message.sender.id !== me && document.visibilityState === "visible") {
+      send({type: "read", conversation: current, sequence: message.sequence});
+    }
+  }
+
+  function replaceMessage(message) {
+    if (!list || message.conversation !== current) { return; }
+    var old = list.querySelector('[data-message="' + message.id + '"]');
+    if (!old) { return; }
+    var fresh = messageNode(message);
+    if (message.edited_at && !message.deleted) { setStatus(fresh, "edited"); }
+    old.replaceWith(fresh);
+  }
+
+  function updateSeen() {
+    if (!seenLine || !list) { return; }
+    var mine = list.querySelectorAll(".chat__message--mine[data-sequence]");
+    if (!mine.length) { seenLine.textContent = ""; return; }
+    var newest = Number(mine[mine.length - 1].dataset.sequence);
+    var names = Object.keys(readers).map(function (id) { return readers[id]; })
+      .filter(function (r) { return r.sequence >= newest; })
+      .map(function (r) { return r.name; });
+    seenLine.textContent = names.length ? "Seen by " + names.join(", ") : "";
+  }
+
+  function setUnread(conversation, count) {
+    var badge = document.querySelector('[data-unread="' + conversation + '"]');
+    if (!badge) { return; }
+    badge.hidden = !count;
+    badge.firstChild.textContent = String(count);
+  }
+
+  function setUnreadTotal(total) {
+    document.querySelectorAll("[data-unread-total]").forEach(function (node) {
+      node.hidden = !total;
+      node.textContent = total ? " " + total : "";
+    });
+  }
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  function submit(body, key, node) {
+    var entry = pending[key] || {body: body, node: node};
+    pending[key] = entry;
+    setStatus(node, "Sending…");
+    clearTimeout(entry.timer);
+    var sent = send({type: "send", conversation: current, body: body, client_key: key});
+    entry.timer = setTimeout(function () {
+      if (pending[key]) { setStatus(node, "Not sent.", function () { submit(body, key, node); }); }
+    }, sent ? 10000 : 0);
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + "/ws/o/" + org + "/chat/");
+    socket.addEventListener("open", function () {
+      retryDelay = 1000;
+      if (current !== null) {
+        send({type: "sync", conversation: current, after: lastSequence});
+      }
+      Object.keys(pending).forEach(function (key) {
+        submit(pending[key].body, key, pending[key].node);
+      });
+    });
+    socket.addEventListener("message", function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (frame.type === "hello") {
+        var total = 0;
+        frame.conversations.forEach(function (c) {
+          var unread = c.id === current ? 0 : c.unread;
+          total += unread;
+          setUnread(c.id, unread);
+        });
+        setUnreadTotal(total);
+      } else if (frame.type === "message") {
+        if (frame.message.conversation === current) {
+          showMessage(frame.message);
+        } else {
+          var badge = document.querySelector('[data-unread="' + frame.message.conversation + '"]');
+          if (badge && !(frame.message.sender && frame.message.sender.id === me)) {
+            setUnread(frame.message.conversation, Number(badge.firstChild.textContent || 0) + 1);
+          }
+        }
+      } else if (frame.type === "sent") {
+        showMessage(frame.message);
+      } else if (frame.type === "history") {
+        frame.messages.forEach(showMessage);
+      } else if (frame.type === "edited" || frame.type === "deleted") {
+        replaceMessage(frame.message);
+      } else if (frame.type === "read" && frame.conversation === current && frame.user !== me) {
+        var reader = readers[frame.user] || {user: frame.user, name: frame.name, sequence: 0};
+        reader.sequence = Math.max(reader.sequence, frame.sequence);
+        reader.name = frame.name || reader.name;
+        readers[frame.user] = reader;
+        updateSeen();
+      } else if (frame.type === "typing" && frame.conversation === current && typingLine) {
+        typingLine.textContent = frame.name + " is typing…";
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(function () { typingLine.textContent = ""; }, 4000);
+      } else if (frame.type === "error" && frame.client_key && pending[frame.client_key]) {
+        var failed = pending[frame.client_key];
+        clearTimeout(failed.timer);
+        delete pending[frame.client_key];
+        setStatus(failed.node, "Not sent: " + frame.reason);
+      }
+    });
+    socket.addEventListener("close", function (event) {
+      Object.keys(pending).forEach(function (key) {
+        setStatus(pending[key].node, "Waiting for the connection…");
+      });
+      if (event.code === 4401 || event.code === 4404) { return; }  // signed out or removed
+      setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
+    });
+  }
+
+  if (form && textarea) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = textarea.value.trim();
+      if (!body) { return; }
+      var key = clientKey();
+      removeEmptyHint();
+      var node = messageNode({body: body, sender: {id: me, name: "You"}, conversation: current});
+      list.appendChild(node);
+      scrollDown();
+      textarea.value = "";
+      submit(body, key, node);
+    });
+    textarea.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    textarea.addEventListener("input", function () {
+      var now = Date.now();
+      if (now - lastTypingSent > 3000) {
+        lastTypingSent = now;
+        send({type: "typing", conversation: current});
+      }
+    });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && current !== null && lastSequence) {
+      send({type: "read", conversation: current, sequence: lastSequence});
+    }
+  });
+
+  updateSeen();
+  scrollDown();
+  connect();
+})();

@@ -1,0 +1,83 @@
+"""Two people chat live in two browsers: a mentor and a mentee exchange messages, see each
+other typing and see the read receipt."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mentorship.management.commands.seed_demo import DEMO_PASSWORD
+from messaging.models import Conversation
+from organizations.scope import organization_scope
+from programs.models import Mentorship
+
+from .support import BROWSER_TIMEZONE, BrowserSession, accessibility_problems
+
+pytestmark = pytest.mark.e2e
+
+ARTIFACT_SUBDIR = "chat"
+DOMAIN = "demo.mentorship.test"
+
+
+def open_session(browser, base_url: str, artifacts, *, phone: bool = False) -> BrowserSession:
+    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
+    context = browser.new_context(
+        viewport=viewport, locale="en-GB", timezone_id=BROWSER_TIMEZONE, base_url=base_url
+    )
+    context.set_default_timeout(10_000)
+    return BrowserSession(context.new_page(), base_url, artifacts)
+
+
+def test_mentor_and_mentee_chat_live_with_a_read_receipt(
+    browser, asgi_live_server, demo_organization
+):
+    from tests.e2e.conftest import ARTIFACTS
+
+    with organization_scope(demo_organization):
+        mentorship = Mentorship.objects.select_related("mentor").order_by("pk").first()
+        mentee = mentorship.members.select_related("mentee").get().mentee
+        conversation = Conversation.objects.get(mentorship=mentorship)
+    mentor_email, mentee_email = mentorship.mentor.email, mentee.email
+    mentor = open_session(browser, asgi_live_server, ARTIFACTS / ARTIFACT_SUBDIR)
+    phone = open_session(browser, asgi_live_server, ARTIFACTS / ARTIFACT_SUBDIR, phone=True)
+    try:
+        for session, email in ((mentor, mentor_email), (phone, mentee_email)):
+            session.goto("/accounts/login/")
+            session.log_in(email, DEMO_PASSWORD)
+            session.expect_path(r"/o/demo/$")
+            session.goto(f"/o/demo/messages/{conversation.pk}/")
+        page_a, page_b = mentor.page, phone.page
+        page_a.get_by_role("textbox", name="Message").fill(
+            "Hello! Shall we meet on Tuesday?\nhttps://example.com/agenda"
+        )
+        page_a.keyboard.press("Enter")
+        # The mentee's phone shows it live, without a reload; the mentor's own copy is sent.
+        page_b.get_by_text("Hello! Shall we meet on Tuesday?").wait_for()
+        assert page_b.get_by_role("link", name="https://example.com/agenda").is_visible()
+        page_a.get_by_text("Sent", exact=True).wait_for()
+        # The mentee reads it while looking: the mentor sees the receipt.
+        page_a.get_by_text(f"Seen by {mentee.full_name}").wait_for()
+        page_b.get_by_role("textbox", name="Message").press_sequentially("Tuesday works")
+        page_a.get_by_text(re.compile(r"is typing…$")).wait_for()
+        page_b.get_by_role("button", name="Send").click()
+        page_a.get_by_text("Tuesday works").wait_for()
+        # The message arrived: the typing line is gone, and the badges show no unread.
+        assert page_a.locator("#chat-typing").inner_text() == ""
+        assert page_a.locator("[data-unread]:visible").count() == 0
+        mentor.shoot("01-mentor-desktop")
+        phone.shoot("02-mentee-phone")
+        problems = accessibility_problems(page_a) + accessibility_problems(page_b)
+        # Nothing was stored twice, in order.
+        with organization_scope(demo_organization):
+            bodies = list(conversation.messages.order_by("sequence").values_list("body", flat=True))
+        assert bodies == [
+            "Hello! Shall we meet on Tuesday?\nhttps://example.com/agenda",
+            "Tuesday works",
+        ]
+        mentor.assert_no_console_errors()
+        phone.assert_no_console_errors()
+        assert not problems, "\n".join(problems)
+    finally:
+        mentor.page.context.close()
+        phone.page.context.close()
