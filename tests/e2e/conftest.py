@@ -92,6 +92,20 @@ def demo_organization(transactional_db):
     return Organization.objects.get(slug="demo")
 
 
+def _fresh_channel_layers() -> None:
+    """In the forked server: forget what belongs to the parent's threads and event loops. A fork
+    copies asgiref's single database thread as an executor whose thread no longer exists (every
+    database call would wait forever), and channel layers whose Redis connections belong to the
+    parent's loops."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
+    from channels.layers import channel_layers
+
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+    channel_layers.backends = {}
+
+
 @pytest.fixture
 def asgi_live_server(transactional_db):
     """The real ASGI application (HTTP and websockets) served by daphne in a child process, on
@@ -111,7 +125,9 @@ def asgi_live_server(transactional_db):
     connections.close_all()
     # Forked: the child already points at the test database, as the parent does.
     process = DaphneProcess(
-        "127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler)
+        "127.0.0.1",
+        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
+        setup=_fresh_channel_layers,
     )
     process.start()
     while not process.ready.wait(timeout=1):
