@@ -132,8 +132,7 @@ class ChatConsumer(MemberSocket):
     async def frame_typing(self, frame: dict) -> None:
         conversation_id = await self._writable(frame)
         await self.channel_layer.group_send(
-            self.conversation_groups.get(conversation_id)
-            or conversation_group_name(self.membership.organization_id, conversation_id),
+            conversation_group_name(self.membership.organization_id, conversation_id),
             {
                 "type": "chat.typing",
                 "conversation": conversation_id,

@@ -249,10 +249,6 @@ def _open_conversations(organization, mentorships, cohorts, programs) -> dict:
     return found
 
 
-def unread_total(membership: Membership) -> int:
-    return sum(entry.unread for entry in conversations_for(membership))
-
-
 def reports_for_program(program) -> QuerySet[MessageReport]:
     """Reported messages of a program's conversations, open ones first: each with the one
     message reported, never the rest of its conversation."""

@@ -20,7 +20,7 @@ from messaging.models import Conversation, ConversationKind, Message, MessageRep
 from organizations.models import Membership, Organization
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
-from programs.models import Cohort, Mentorship, Program
+from programs.models import Mentorship
 
 CLIENT_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 REPORT_REASON_MAX_LENGTH = 2000
@@ -40,26 +40,6 @@ def conversation_for_mentorship(mentorship: Mentorship) -> Conversation:
             defaults={"organization": mentorship.organization, "kind": ConversationKind.MENTORSHIP},
         )
     conversation.mentorship = mentorship
-    return conversation
-
-
-def conversation_for_cohort(cohort: Cohort) -> Conversation:
-    with organization_scope(cohort.organization):
-        conversation, _ = Conversation.objects.get_or_create(
-            cohort=cohort,
-            defaults={"organization": cohort.organization, "kind": ConversationKind.COHORT},
-        )
-    conversation.cohort = cohort
-    return conversation
-
-
-def conversation_for_program(program: Program) -> Conversation:
-    with organization_scope(program.organization):
-        conversation, _ = Conversation.objects.get_or_create(
-            program=program,
-            defaults={"organization": program.organization, "kind": ConversationKind.ANNOUNCEMENTS},
-        )
-    conversation.program = program
     return conversation
 
 

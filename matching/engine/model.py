@@ -92,10 +92,6 @@ class MatchingModel:
         self.mentor_index = {p.id: col for col, p in enumerate(self.mentors)}
         self._similarities: dict[str, np.ndarray] = {}
 
-    @classmethod
-    def build(cls, **kwargs: Any) -> MatchingModel:
-        return cls(**kwargs)
-
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.mentees), len(self.mentors)

@@ -47,6 +47,9 @@ class Suggestion:
     parts: list[dict]
     places_left: int
     requested: bool
+    # Both profiles as the pool read them, for showing them side by side.
+    mentee_answers: dict
+    mentor_answers: dict
 
 
 def _require_own_mentee_enrolment(actor: Membership, enrolment: Enrolment) -> None:
@@ -96,6 +99,8 @@ def suggestions_for(*, actor: Membership, enrolment: Enrolment) -> list[Suggesti
             parts=explanation,
             places_left=int(model.capacity[col]),
             requested=pool.mentors[col].pk in pending,
+            mentee_answers=dict(model.mentees[row].answers),
+            mentor_answers=dict(model.mentors[col].answers),
         )
         for col, explanation in zip(cols, parts, strict=True)
     ]
@@ -178,11 +183,7 @@ def _as_int(value) -> int | None:
 
 
 def _notify(request: MentorshipRequest) -> None:
-    from matching.tasks import send_request_email
-
-    transaction.on_commit(
-        lambda: send_request_email.delay(request.organization_id, request.pk, request.status)
-    )
+    transaction.on_commit(lambda: _send_later(request.organization_id, request.pk, request.status))
 
 
 def _locked_request(actor: Membership, request_id: int) -> MentorshipRequest:

@@ -50,6 +50,8 @@ def explanation_parts(model: MatchingModel, rows, cols) -> list[list[dict]]:
         [
             {
                 "key": spec.key,
+                "mentor_key": spec.mentor_key,
+                "kind": spec.question_kind,
                 "name": spec.name,
                 "points": float(points[spec.key][index]),
                 "max_points": model.max_points[spec.key],

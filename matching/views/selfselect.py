@@ -15,7 +15,7 @@ from matching.models import MentorshipRequestStatus
 from organizations.access import organization_view
 from organizations.models import Membership
 from programs.answers import display_answer
-from programs.selectors import answers_of, get_own_enrolment
+from programs.selectors import get_own_enrolment
 
 
 def suggestions_url(membership: Membership, enrolment_id: int) -> str:
@@ -33,12 +33,12 @@ def requests_url(membership: Membership) -> str:
 ITEM_KINDS = ("skills", "multiple_choice", "languages")
 
 
-def _side_by_side(parts: list[dict], mine: dict, theirs: dict, kinds: dict) -> list[dict]:
+def _side_by_side(parts: list[dict], mine: dict, theirs: dict) -> list[dict]:
     """Each criterion with both answers in words, shared items marked for highlighting."""
     rows = []
     for part in parts:
         mentee_key = part["key"]
-        kind = kinds.get(mentee_key, "text")
+        kind = part.get("kind", "text")
         mine_value = mine.get(mentee_key)
         theirs_value = theirs.get(part.get("mentor_key", mentee_key))
         row = {**part, "share": _share(part)}
@@ -69,18 +69,13 @@ def suggestions(request: HttpRequest, enrolment_id: int, *, membership: Membersh
     cards = []
     if problem is None:
         suggestions_found = services.suggestions_for(actor=membership, enrolment=enrolment)
-        mine = answers_of(enrolment)
-        pool = services.program_criteria(enrolment.cohort.program, {})
-        mentor_keys = {c.key: c.mentor_key for c in pool}
-        kinds = {c.key: c.question_kind for c in pool}
         for suggestion in suggestions_found:
-            parts = [
-                {**p, "mentor_key": mentor_keys.get(p["key"], p["key"])} for p in suggestion.parts
-            ]
             cards.append(
                 {
                     "suggestion": suggestion,
-                    "rows": _side_by_side(parts, mine, answers_of(suggestion.mentor), kinds),
+                    "rows": _side_by_side(
+                        suggestion.parts, suggestion.mentee_answers, suggestion.mentor_answers
+                    ),
                     "form": MentorshipRequestForm(prefix=f"mentor-{suggestion.mentor.pk}"),
                 }
             )

@@ -363,5 +363,10 @@ def agreement_confirmed_by(agreement: Agreement) -> set[int]:
         )
 
 
+def everyone_confirmed(member_user_ids: Sequence[int], confirmed_by: set[int]) -> bool:
+    """Whether everyone in the mentorship confirmed the current version."""
+    return bool(member_user_ids) and set(member_user_ids) <= confirmed_by
+
+
 def agreement_is_confirmed(agreement: Agreement, member_user_ids: Sequence[int]) -> bool:
-    return set(member_user_ids) <= agreement_confirmed_by(agreement) and bool(member_user_ids)
+    return everyone_confirmed(member_user_ids, agreement_confirmed_by(agreement))

@@ -70,7 +70,9 @@ def _page(request, membership, mentorship, *, agreement_form=None, end_form=None
             "channels": [
                 ContactChannel(c).label for c in agreement.channels if c in ContactChannel.values
             ],
-            "agreement_confirmed": all(p["confirmed"] for p in people),
+            "agreement_confirmed": services.everyone_confirmed(
+                [p["enrolment"].user_id for p in people], confirmed
+            ),
             "i_confirmed": membership.user_id in confirmed,
             "agreement_form": agreement_form
             or AgreementForm(

@@ -20,6 +20,7 @@ from programs.models import (
     MentorshipStatus,
     ResponseTime,
 )
+from programs.services.mentorships import everyone_confirmed
 
 # Ending early has its own endpoint, with a reason.
 MENTORSHIP_STATUS_CHANGES = [
@@ -179,8 +180,9 @@ class MentorshipDetailSerializer(MentorshipSerializer):
         read_only_fields = fields
 
     def get_agreement_confirmed(self, mentorship: Mentorship) -> bool:
-        confirmed_by = self.context["confirmed_by"]
-        return all(person.user_id in confirmed_by for person in people_of(mentorship))
+        return everyone_confirmed(
+            [person.user_id for person in people_of(mentorship)], self.context["confirmed_by"]
+        )
 
     @extend_schema_field(AgreementSerializer(allow_null=True))
     def get_agreement(self, mentorship: Mentorship) -> dict | None:
