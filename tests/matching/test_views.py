@@ -229,3 +229,13 @@ def test_my_programs_lists_the_mentorship(world, handle):
     )
     expected = "Mentored by Mentor0" if handle == "mentee0" else "Mentoring Mentee0"
     assert expected in body
+
+
+def test_shown_parts_add_up_to_the_score_shown():
+    from matching.templatetags.matching import shown_parts
+
+    parts = [
+        {"key": k, "name": k, "points": 100 / 3, "max_points": 100 / 3, "words": "."}
+        for k in ("a", "b", "c")
+    ]
+    assert [p["shown"] for p in shown_parts(parts)] == [33.4, 33.3, 33.3]
