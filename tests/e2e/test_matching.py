@@ -149,6 +149,7 @@ def test_mentee_asks_a_mentor_who_accepts(browser_session: BrowserSession, demo)
     s.goto("/accounts/login/")
     s.log_in(f"mentee12@{DOMAIN}", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My programs").click()
+    s.shoot("06b-my-programs")
     page.get_by_role("link", name="Choose a mentor").click()
     s.expect_path(r"/o/demo/my-programs/\d+/mentors/$")
     assert page.get_by_text(
