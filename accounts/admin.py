@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import ApiToken, User
+from accounts.services import user_deactivate
 
 
 @admin.register(User)
@@ -21,6 +22,17 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
+    actions = ["deactivate"]
+
+    @admin.action(description="Deactivate the selected accounts (ends their live connections)")
+    def deactivate(self, request, queryset) -> None:
+        for user in queryset:
+            user_deactivate(user=user)
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            user_deactivate(user=obj)
 
 
 @admin.register(ApiToken)

@@ -1,4 +1,4 @@
-"""Writes of users' own settings and personal API tokens."""
+"""Writes of users' own settings, personal API tokens and account deactivation."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, User, hash_api_token, new_api_token_value, validate_timezone
+from organizations.realtime import sockets_close_everywhere
 
 MAX_ACTIVE_API_TOKENS = 20
 
@@ -49,3 +50,14 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Deactivate an account: it can no longer sign in or use its API tokens, its browser
+    sessions stop authenticating at their next request, and its open sockets close now."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    sockets_close_everywhere(user_id=user.pk)
+    return user

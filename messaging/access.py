@@ -35,6 +35,10 @@ NO_ACCESS = Access(can_read=False, can_write=False)
 
 def mentorship_user_ids(conversation: Conversation) -> set[int]:
     mentorship = conversation.mentorship
+    if "members" in getattr(mentorship, "_prefetched_objects_cache", {}):
+        # Loaded with the conversation (selectors.get_conversation_for).
+        mentees = {member.mentee.user_id for member in mentorship.members.all()}
+        return {mentorship.mentor.user_id, *mentees} - {None}
     with organization_scope(conversation.organization):
         mentees = set(
             MentorshipMentee.objects.filter(mentorship=mentorship).values_list(

@@ -15,16 +15,17 @@ typing, error (with the reason; the socket stays open and nothing is stored).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from messaging import selectors, services
+from messaging import presence, selectors, services
 from messaging.groups import conversation_group_name
 from messaging.models import Message
-from organizations.realtime import MemberSocket
+from organizations.realtime import CLOSE_NOT_FOUND, MemberSocket, socket_membership
 from organizations.scope import organization_scope
 
 FRAME_OVERHEAD_BYTES = 1024
@@ -41,17 +42,60 @@ class ChatConsumer(MemberSocket):
         # A frame carries at most one message, plus its JSON envelope.
         self.max_frame_bytes = services.message_max_length() * 4 + FRAME_OVERHEAD_BYTES
         self.conversation_groups: dict[int, str] = {}
+        self.touched_at = time.monotonic()
+        await database_sync_to_async(presence.connection_open)(
+            organization=self.membership.organization,
+            user_id=self.membership.user_id,
+            channel_name=self.channel_name,
+        )
+        await self.refresh_access()
+
+    async def refresh_access(self) -> None:
+        """Subscribe to the conversations the user reads now, leave the others, and say hello
+        again with the list: at connect, and whenever what they may read changes."""
+        if self.conversation_groups:
+            # A change after connect: read the membership again (their role may have changed).
+            membership = await socket_membership(
+                self.scope["user"], self.scope["url_route"]["kwargs"]["org_slug"]
+            )
+            if membership is None or not membership.user.is_active:
+                await self.close(code=CLOSE_NOT_FOUND)
+                return
+            self.membership = membership
         entries = await self._conversations()
-        for entry in entries:
-            group = conversation_group_name(self.membership.organization_id, entry["id"])
-            self.conversation_groups[entry["id"]] = group
-            await self.channel_layer.group_add(group, self.channel_name)
+        wanted = {
+            entry["id"]: conversation_group_name(self.membership.organization_id, entry["id"])
+            for entry in entries
+        }
+        for conversation_id, group in list(self.conversation_groups.items()):
+            if conversation_id not in wanted:
+                await self.channel_layer.group_discard(group, self.channel_name)
+                del self.conversation_groups[conversation_id]
+        for conversation_id, group in wanted.items():
+            if conversation_id not in self.conversation_groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.conversation_groups[conversation_id] = group
         await self.send_json({"type": "hello", "conversations": entries})
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "conversation_groups", {}).values():
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "membership", None) is not None:
+            await database_sync_to_async(presence.connection_close)(
+                organization=self.membership.organization, channel_name=self.channel_name
+            )
         await super().disconnect(code)
+
+    async def frame_ping(self, frame: dict) -> None:
+        """The browser's heartbeat: the socket still counts as connected (no offline email)."""
+        if time.monotonic() - self.touched_at > presence.TOUCH_EVERY.total_seconds():
+            self.touched_at = time.monotonic()
+            await database_sync_to_async(presence.connection_touch)(
+                organization=self.membership.organization,
+                user_id=self.membership.user_id,
+                channel_name=self.channel_name,
+            )
+        await self.send_json({"type": "pong"})
 
     @database_sync_to_async
     def _conversations(self) -> list[dict[str, Any]]:

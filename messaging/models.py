@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -44,7 +47,11 @@ class Conversation(TenantModel):
                 name="conversation_kind_matches_its_subject",
             ),
         ]  # fmt: skip
-        indexes = [models.Index(fields=["organization", "kind"])]
+        indexes = [
+            models.Index(fields=["organization", "kind"]),
+            # The offline-email scan reads recently active conversations.
+            models.Index(fields=["organization", "last_message_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
@@ -69,6 +76,8 @@ class Message(TenantModel):
 
     class Meta:
         ordering = ["conversation", "sequence"]
+        # The offline-email scan reads a conversation's recent messages by time.
+        indexes = [models.Index(fields=["conversation", "created_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["conversation", "sequence"], name="message_sequence_unique"
@@ -135,3 +144,86 @@ class MessageReport(TenantModel):
 
     def __str__(self) -> str:
         return f"Report of message {self.message_id}"
+
+
+def attachment_path(attachment: Attachment, filename: str) -> str:
+    """Where an attachment is stored: under its organisation and conversation, in a folder of its
+    own so two files of the same name never collide. Never served from this path: every download
+    goes through an access check."""
+    suffix = PurePath(filename).suffix.lower()
+    return (
+        f"attachments/{attachment.organization_id}/{attachment.conversation_id}/"
+        f"{uuid.uuid4().hex}{suffix}"
+    )
+
+
+class Attachment(TenantModel):
+    """A file sent with a message, stored through Django's storage."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    # The name the sender gave it (cleaned), shown and offered on download.
+    name = models.CharField(max_length=200)
+    # From the allowed types, by extension and checked against the content; never the client's.
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["message", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class ChatConnection(TenantModel):
+    """An open chat socket: who is connected right now, so that people reading live are not
+    also emailed. A socket refreshes `seen_at` as it pings; rows of a server that died go stale
+    and stop counting (messaging.presence.CONNECTION_STALE_AFTER)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    connected_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "user", "seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.channel_name}"
+
+
+class UnreadEmail(TenantModel):
+    """One email about unread messages of one conversation, to one person, in one period: the
+    row is the dedupe key (a second scan, a redelivered task or a second worker finds it and
+    sends nothing). `through_sequence` is the newest message it told about; the next email only
+    tells about later ones."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="unread_emails"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateTimeField()
+    through_sequence = models.PositiveBigIntegerField()
+    unread_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user", "period_start"],
+                name="unread_email_once_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "user", "conversation"])]
+
+    def __str__(self) -> str:
+        return f"Unread email to {self.user_id} about {self.conversation_id}"

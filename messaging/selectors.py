@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from messaging.access import (
@@ -16,6 +26,7 @@ from messaging.access import (
     mentorship_reader_access,
 )
 from messaging.models import (
+    Attachment,
     Conversation,
     ConversationKind,
     Message,
@@ -66,6 +77,7 @@ def get_conversation_for(
             Conversation.objects.select_related(
                 "mentorship__mentor", "mentorship__cohort__program", "cohort__program", "program"
             )
+            .prefetch_related("mentorship__members__mentee")
             .filter(pk=conversation_id)
             .first()
             if str(conversation_id).isdigit()
@@ -73,6 +85,8 @@ def get_conversation_for(
         )
     if conversation is None:
         raise Http404("No such conversation.")
+    # The scope made it the member's organisation: no need to read that again.
+    conversation.organization = membership.organization
     access = conversation_access(membership, conversation)
     if not access.can_read:
         raise Http404("No such conversation.")
@@ -105,7 +119,10 @@ def get_message_for(membership: Membership, message_id: int) -> Message:
     conversation loaded; 404 otherwise, as for a message that does not exist."""
     with organization_scope(membership.organization):
         message = (
-            Message.objects.select_related("sender").filter(pk=message_id).first()
+            Message.objects.select_related("sender")
+            .prefetch_related(attachments_prefetch())
+            .filter(pk=message_id)
+            .first()
             if str(message_id).isdigit()
             else None
         )
@@ -115,6 +132,27 @@ def get_message_for(membership: Membership, message_id: int) -> Message:
     return message
 
 
+def attachments_prefetch() -> Prefetch:
+    """A message's files, each with its organisation (its download address names it). Build it
+    inside the organisation's scope."""
+    return Prefetch("attachments", queryset=Attachment.objects.select_related("organization"))
+
+
+def get_attachment_for(membership: Membership, attachment_id: int) -> Attachment:
+    """A file of a message in a conversation the member reads; 404 otherwise (also once its
+    message is deleted)."""
+    with organization_scope(membership.organization):
+        attachment = (
+            Attachment.objects.filter(pk=attachment_id, message__deleted_at__isnull=True).first()
+            if str(attachment_id).isdigit()
+            else None
+        )
+    if attachment is None:
+        raise Http404("No such file.")
+    get_conversation_for(membership, attachment.conversation_id)
+    return attachment
+
+
 def messages_of(
     conversation: Conversation, *, after: int | None = None, before: int | None = None,
     limit: int = HISTORY_PAGE,
@@ -122,7 +160,11 @@ def messages_of(
     """Messages in sequence order: after a sequence (catching up) or before one (older
     history); the newest page when neither is given."""
     with organization_scope(conversation.organization):
-        messages = Message.objects.filter(conversation=conversation).select_related("sender")
+        messages = (
+            Message.objects.filter(conversation=conversation)
+            .select_related("sender")
+            .prefetch_related(attachments_prefetch())
+        )
         if after is not None:
             return list(messages.filter(sequence__gt=after).order_by("sequence")[:limit])
         if before is not None:
@@ -194,6 +236,36 @@ def conversations_for(membership: Membership) -> list[ConversationEntry]:
         key=lambda e: e.conversation.last_message_at or e.conversation.created_at, reverse=True
     )
     return result
+
+
+def unread_total(membership: Membership) -> int:
+    """All the member's unread messages, for the navigation on every page: one query, over the
+    same conversations as their list (conversations_for)."""
+    user_id = membership.user_id
+    with organization_scope(membership.organization):
+        as_mentee = MentorshipMentee.objects.filter(mentee__user_id=user_id).values("mentorship_id")
+        mentorships = Mentorship.objects.filter(Q(mentor__user_id=user_id) | Q(pk__in=as_mentee))
+        taking_part = Enrolment.objects.filter(user_id=user_id, state__in=TAKING_PART)
+        cohorts = Cohort.objects.filter(Q(pk__in=taking_part.values("cohort_id")))
+        if membership.role in (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER):
+            assigned = ProgramManager.objects.filter(user_id=user_id).values("program_id")
+            cohorts = Cohort.objects.filter(
+                Q(pk__in=taking_part.values("cohort_id")) | Q(program_id__in=assigned)
+            )
+        read = ReadState.objects.filter(conversation=OuterRef("pk"), user_id=user_id).values(
+            "last_read_sequence"
+        )[:1]
+        total = (
+            Conversation.objects.filter(
+                Q(mentorship__in=mentorships)
+                | Q(cohort__in=cohorts)
+                | Q(program__in=cohorts.values("program_id")),
+                last_sequence__gt=0,
+            )
+            .annotate(read=Coalesce(Subquery(read), 0))
+            .aggregate(unread=Sum(F("last_sequence") - F("read")))["unread"]
+        )
+    return max(total or 0, 0)
 
 
 def assigned_program_ids(membership: Membership) -> set[int]:

@@ -11,12 +11,25 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from messaging.access import Access, conversation_access, conversation_program
+from messaging.attachments import clean_files
 from messaging.groups import conversation_group_name
-from messaging.models import Conversation, ConversationKind, Message, MessageReport, ReadState
+from messaging.models import (
+    Attachment,
+    Conversation,
+    ConversationKind,
+    Message,
+    MessageReport,
+    ReadState,
+)
+from messaging.selectors import attachments_prefetch
 from organizations.models import Membership, Organization
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
@@ -54,9 +67,41 @@ def conversations_open_for_mentorships(organization_id: int, mentorship_ids: lis
 # Messages -------------------------------------------------------------------------------------
 
 
+def attachment_url(attachment: Attachment) -> str:
+    """The access-checked download address (the organisation is loaded with the attachment)."""
+    return reverse(
+        "messaging:attachment",
+        kwargs={"org_slug": attachment.organization.slug, "attachment_id": attachment.pk},
+    )
+
+
+def attachment_payload(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "is_image": attachment.is_image,
+        "url": attachment_url(attachment),
+    }
+
+
+def _attachments_of(message: Message) -> list[Attachment]:
+    if "attachments" in getattr(message, "_prefetched_objects_cache", {}):
+        return list(message.attachments.all())
+    # Not prefetched: read them within the message's own organisation.
+    return list(
+        Attachment.all_organizations.filter(
+            organization_id=message.organization_id, message_id=message.pk
+        ).select_related("organization")
+    )
+
+
 def message_payload(message: Message) -> dict[str, Any]:
-    """A message as clients receive it (websocket frames and the API)."""
+    """A message as clients receive it (websocket frames and the API). Attachments are read
+    from `message.attachments.all()`: prefetch them (selectors.messages_of does)."""
     sender = message.sender
+    attachments = [] if message.is_deleted else _attachments_of(message)
     return {
         "id": message.pk,
         "conversation": message.conversation_id,
@@ -67,6 +112,7 @@ def message_payload(message: Message) -> dict[str, Any]:
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": message.is_deleted,
+        "attachments": [attachment_payload(a) for a in attachments],
     }
 
 
@@ -88,11 +134,13 @@ def _require(access: Access, *, write: bool) -> None:
         raise ValidationError(access.closed_because)
 
 
-def _clean_body(body: Any) -> str:
+def _clean_body(body: Any, *, required: bool = True) -> str:
+    if body is None and not required:
+        return ""
     if not isinstance(body, str):
         raise ValidationError({"body": "A message is text."})
     text = body.strip()
-    if not text:
+    if not text and required:
         raise ValidationError({"body": "Write something first."})
     limit = message_max_length()
     if len(text) > limit:
@@ -113,16 +161,25 @@ def _clean_client_key(client_key: Any) -> str:
 
 
 def message_send(
-    *, membership: Membership, conversation: Conversation, body: Any, client_key: Any = ""
+    *,
+    membership: Membership,
+    conversation: Conversation,
+    body: Any,
+    client_key: Any = "",
+    files: list[UploadedFile] | None = None,
 ) -> tuple[Message, bool]:
-    """Save a message with the conversation's next sequence number, then broadcast it.
+    """Save a message (text, files or both) with the conversation's next sequence number, then
+    broadcast it.
 
     Returns (message, created). Sending again with the same client key returns the message
-    already saved, so a retry after a lost acknowledgement never duplicates it.
+    already saved, so a retry after a lost acknowledgement never duplicates it. Every file is
+    checked before anything is stored, and a send that fails stores nothing: no message, no file.
     """
     _require(conversation_access(membership, conversation), write=True)
-    text = _clean_body(body)
+    uploads = clean_files(files or [])
+    text = _clean_body(body, required=not uploads)
     key = _clean_client_key(client_key)
+    stored: list[str] = []
     with organization_scope(conversation.organization):
         if key and (existing := _resent(membership, conversation, key)):
             return existing, False
@@ -142,11 +199,29 @@ def message_send(
                     client_key=key,
                 )
                 message.sender = membership.user
+                attachments = []
+                for upload in uploads:
+                    attachment = Attachment(
+                        organization=conversation.organization,
+                        conversation=locked,
+                        message=message,
+                        name=upload.name,
+                        content_type=upload.content_type,
+                        size=upload.size,
+                    )
+                    attachment.file.save(upload.name, upload.upload, save=False)
+                    stored.append(attachment.file.name)
+                    attachment.save()
+                    attachments.append(attachment)
+                _cache_attachments(message, attachments)
                 _advance_read_state(conversation, membership.user_id, message.sequence, now)
                 broadcast(
                     conversation, {"type": "chat.message", "message": message_payload(message)}
                 )
-        except IntegrityError:
+        except BaseException as error:
+            _forget_files(stored)
+            if not isinstance(error, IntegrityError):
+                raise
             # The same client key, sent twice at once: the other request saved it.
             existing = _resent(membership, conversation, key) if key else None
             if existing is None:
@@ -155,10 +230,25 @@ def message_send(
     return message, True
 
 
+def _cache_attachments(message: Message, attachments: list[Attachment]) -> None:
+    """Hand the files just saved to `message.attachments.all()`, as a prefetch would, so that
+    the broadcast reads no row back."""
+    cached = Attachment.objects.filter(message=message)
+    cached._result_cache = attachments
+    cached._prefetch_done = True
+    message._prefetched_objects_cache = {"attachments": cached}
+
+
+def _forget_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
 def _resent(membership: Membership, conversation: Conversation, key: str) -> Message | None:
     existing = (
         Message.objects.filter(conversation=conversation, client_key=key)
         .select_related("sender")
+        .prefetch_related(attachments_prefetch())
         .first()
     )
     if existing is not None and existing.sender_id != membership.user_id:
@@ -166,17 +256,34 @@ def _resent(membership: Membership, conversation: Conversation, key: str) -> Mes
     return existing
 
 
-def _advance_read_state(conversation: Conversation, user_id: int, sequence: int, now) -> bool:
-    """Move the user's read position forward (never back); True if it moved."""
-    state, _ = ReadState.objects.get_or_create(
+def _advance_read_state(
+    conversation: Conversation, user_id: int, sequence: int, now
+) -> tuple[bool, int]:
+    """Move the user's read position forward, never back. Returns (moved, position). One
+    query in the usual case (the row exists and moves); the row is created the first time."""
+    states = ReadState.objects.filter(conversation=conversation, user_id=user_id)
+    if states.filter(last_read_sequence__lt=sequence).update(
+        last_read_sequence=sequence, read_at=now
+    ):
+        return True, sequence
+    state, created = ReadState.objects.get_or_create(
         conversation=conversation,
         user_id=user_id,
-        defaults={"organization": conversation.organization},
+        defaults={
+            "organization": conversation.organization,
+            "last_read_sequence": sequence,
+            "read_at": now if sequence else None,
+        },
     )
-    moved = ReadState.objects.filter(pk=state.pk, last_read_sequence__lt=sequence).update(
-        last_read_sequence=sequence, read_at=now
-    )
-    return bool(moved)
+    if created:
+        return bool(sequence), sequence
+    if state.last_read_sequence < sequence and states.filter(
+        last_read_sequence__lt=sequence
+    ).update(last_read_sequence=sequence, read_at=now):
+        # Someone else created the row between our update and our read.
+        return True, sequence
+    # Already there or beyond (or moved there by someone else meanwhile).
+    return False, max(state.last_read_sequence, sequence)
 
 
 def _own_message(membership: Membership, message: Message) -> Conversation:
@@ -197,18 +304,24 @@ def message_edit(*, membership: Membership, message: Message, body: Any) -> Mess
         message.body = text
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "edited_at"])
-    broadcast(conversation, {"type": "chat.edited", "message": message_payload(message)})
+        prefetch_related_objects([message], attachments_prefetch())
+        broadcast(conversation, {"type": "chat.edited", "message": message_payload(message)})
     return message
 
 
 @transaction.atomic
 def message_delete(*, membership: Membership, message: Message) -> Message:
-    """Soft delete: the message keeps its place in the conversation, shown as deleted."""
+    """Soft delete: the message keeps its place in the conversation, shown as deleted. Its text
+    and its files are gone (the files from storage once the deletion commits)."""
     conversation = _own_message(membership, message)
     with organization_scope(conversation.organization):
         message.body = ""
         message.deleted_at = timezone.now()
         message.save(update_fields=["body", "deleted_at"])
+        attachments = Attachment.objects.filter(message=message)
+        names = list(attachments.values_list("file", flat=True))
+        attachments.delete()
+    transaction.on_commit(lambda: _forget_files(names))
     broadcast(conversation, {"type": "chat.deleted", "message": message_payload(message)})
     return message
 
@@ -231,7 +344,10 @@ def conversation_mark_read(
             pk=conversation.pk
         )
         sequence = min(sequence, newest)
-        if _advance_read_state(conversation, membership.user_id, sequence, timezone.now()):
+        moved, position = _advance_read_state(
+            conversation, membership.user_id, sequence, timezone.now()
+        )
+        if moved:
             broadcast(
                 conversation,
                 {
@@ -242,9 +358,7 @@ def conversation_mark_read(
                     "sequence": sequence,
                 },
             )
-        return ReadState.objects.get(
-            conversation=conversation, user_id=membership.user_id
-        ).last_read_sequence
+        return position
 
 
 @transaction.atomic

@@ -1,14 +1,19 @@
-"""Emails of messaging: a reported message reaches the program's managers, once."""
+"""Emails of messaging: a reported message reaches the program's managers, once; people away
+from chat hear of unread messages, once per conversation per period (messaging.offline)."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from messaging import offline
 from messaging.access import conversation_program
 from messaging.models import MessageReport
 from organizations.models import MEMBER_MANAGER_ROLES, Membership, Organization
@@ -59,3 +64,32 @@ def email_report_to_managers(organization_id: int, report_id: int) -> None:
         with organization_scope(organization):
             MessageReport.objects.filter(pk=report_id).update(notified_at=None)
         raise
+
+
+@shared_task(acks_late=True)
+def email_unread_messages() -> None:
+    """The beat scan (every few minutes): find, in every organisation, who is due an email
+    about unread messages, and hand them to email_unread_batch a batch at a time. It sends
+    nothing itself, so a slow mail server never holds up the scan, and two overlapping scans
+    only enqueue pairs that the batches' claims then dedupe."""
+    now = timezone.now()
+    for organization in Organization.objects.order_by("pk").iterator():
+        for items in offline.unread_email_batches(organization=organization, now=now):
+            transaction.on_commit(partial(email_unread_batch.delay, organization.pk, items))
+
+
+# A failed batch retries a few times quickly; a longer outage is left to the next scans, which
+# find the pairs due again (their claims were deleted). SMTPException is an OSError.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def email_unread_batch(organization_id: int, items: list[list[int]]) -> None:
+    """Email one batch of [conversation id, user id] pairs of one organisation; idempotent."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return
+    offline.unread_emails_send(organization=organization, items=items, now=timezone.now())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from messaging import selectors, services
+from messaging.attachments import accept_attribute, attachment_response, max_bytes, max_files
 from messaging.models import ConversationKind, MessageReport
 from organizations.access import organization_view
 from organizations.models import Membership
@@ -113,6 +114,9 @@ def thread(request: HttpRequest, conversation_id: int, *, membership: Membership
                 for r in selectors.read_positions(conversation, except_user_id=membership.user_id)
             ],
             "max_length": services.message_max_length(),
+            "attachment_accept": accept_attribute(),
+            "attachment_max_bytes": max_bytes(),
+            "attachment_max_files": max_files(),
         },
     )
 
@@ -123,12 +127,92 @@ def send(request: HttpRequest, conversation_id: int, *, membership: Membership) 
     """The form's own submission, for browsers without the live connection."""
     conversation, _ = selectors.get_conversation_for(membership, conversation_id)
     try:
-        services.message_send(
+        message, _ = services.message_send(
             membership=membership,
             conversation=conversation,
             body=request.POST.get("body", ""),
             client_key=request.POST.get("client_key", ""),
+            files=request.FILES.getlist("files"),
         )
     except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "errors": error.message_dict
+                    if hasattr(error, "error_dict")
+                    else {"body": error.messages}
+                },
+                status=400,
+            )
         messages.error(request, " ".join(error.messages))
+    else:
+        if _wants_json(request):
+            return JsonResponse(services.message_payload(message))
     return redirect(_thread_url(membership, conversation.pk))
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The chat script sends files over HTTP and reads the answer as JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@organization_view()
+def attachment(request: HttpRequest, attachment_id: int, *, membership: Membership) -> HttpResponse:
+    """A file of a message, for the people who read its conversation (404 for anyone else)."""
+    return attachment_response(selectors.get_attachment_for(membership, attachment_id))
+
+
+def _message_action(
+    request: HttpRequest, membership: Membership, message_id: int, action
+) -> HttpResponse:
+    """Run `action(message)` for a message of a conversation the member reads (404 otherwise);
+    the chat script reads the answer as JSON, a plain form gets the thread back with a note."""
+    message = selectors.get_message_for(membership, message_id)
+    try:
+        done = action(message)
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        if _wants_json(request):
+            return JsonResponse({"errors": {"__all__": [text]}}, status=400)
+        messages.error(request, text)
+    else:
+        if _wants_json(request):
+            return JsonResponse({"ok": True})
+        messages.success(request, done)
+    return redirect(_thread_url(membership, message.conversation_id))
+
+
+@organization_view()
+@require_POST
+def message_edit(request: HttpRequest, message_id: int, *, membership: Membership) -> HttpResponse:
+    def edit(message) -> str:
+        services.message_edit(membership=membership, message=message, body=request.POST.get("body"))
+        return "Message changed."
+
+    return _message_action(request, membership, message_id, edit)
+
+
+@organization_view()
+@require_POST
+def message_delete(
+    request: HttpRequest, message_id: int, *, membership: Membership
+) -> HttpResponse:
+    def delete(message) -> str:
+        services.message_delete(membership=membership, message=message)
+        return "Message deleted."
+
+    return _message_action(request, membership, message_id, delete)
+
+
+@organization_view()
+@require_POST
+def message_report(
+    request: HttpRequest, message_id: int, *, membership: Membership
+) -> HttpResponse:
+    def report(message) -> str:
+        services.message_report(
+            membership=membership, message=message, reason=request.POST.get("reason")
+        )
+        return "Reported. The program's managers will look at this message."
+
+    return _message_action(request, membership, message_id, report)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -42,6 +43,32 @@ def sockets_close(*, organization_id: int, user_id: int, session_key: str | None
 
     def broadcast() -> None:
         async_to_sync(get_channel_layer().group_send)(group, message)
+
+    transaction.on_commit(broadcast)
+
+
+def sockets_close_everywhere(*, user_id: int, session_key: str | None = None) -> None:
+    """Close the user's open sockets in every organisation they belong to: those of one browser
+    session (logout), or all of them (deactivation)."""
+    for organization_id in Membership.all_organizations.filter(user_id=user_id).values_list(
+        "organization_id", flat=True
+    ):
+        sockets_close(organization_id=organization_id, user_id=user_id, session_key=session_key)
+
+
+def sockets_refresh_access(*, organization_id: int, user_ids: Iterable[int]) -> None:
+    """Tell the users' open sockets that what they may read changed (an enrolment withdrawn, a
+    mentorship started, a program manager assigned...): each works out its subscriptions again,
+    so nothing more is delivered from a conversation they left. Sent once the transaction
+    commits."""
+    groups = [user_group_name(organization_id, user_id) for user_id in set(user_ids)]
+    if not groups:
+        return
+
+    def broadcast() -> None:
+        layer = get_channel_layer()
+        for group in groups:
+            async_to_sync(layer.group_send)(group, {"type": "access.changed"})
 
     transaction.on_commit(broadcast)
 
@@ -130,6 +157,13 @@ class MemberSocket(AsyncWebsocketConsumer):
         """The browser session behind this socket ended (logout), or all of the user's did."""
         if event["session"] is None or event["session"] == self.session:
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
+
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        """What the user may read changed (sockets_refresh_access); see refresh_access."""
+        await self.refresh_access()
+
+    async def refresh_access(self) -> None:
+        """Work out the socket's subscriptions again; sockets that have some override this."""
 
     async def send_error(self, reason: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "reason": reason, **extra})

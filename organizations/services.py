@@ -19,7 +19,7 @@ from organizations.models import (
     Organization,
     Role,
 )
-from organizations.realtime import sockets_close
+from organizations.realtime import sockets_close, sockets_refresh_access
 from organizations.scope import organization_scope
 from organizations.tasks import send_invitation_email
 
@@ -101,6 +101,7 @@ def membership_change_role(
             raise ValidationError({"role": "An organisation needs at least one owner."})
         membership.role = role
         membership.save(update_fields=["role"])
+    sockets_refresh_access(organization_id=organization.pk, user_ids=[membership.user_id])
     return membership
 
 

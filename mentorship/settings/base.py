@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.organization_navigation",
+                "messaging.context_processors.unread_messages",
             ],
         },
     },
@@ -179,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-mentorship-requests": {
         "task": "matching.tasks.expire_mentorship_requests",
         "schedule": 60 * 60,
+    },
+    # People away from chat hear of unread messages by email (batched, once per period).
+    "email-unread-messages": {
+        "task": "messaging.tasks.email_unread_messages",
+        "schedule": 5 * 60,
     },
 }
 
@@ -325,6 +331,21 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Chat: the longest message, in characters.
 MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=5000)
+# Chat attachments: the largest file, how many files a message carries, and the allowed types
+# (by extension; the content must match the type, see messaging.attachments).
+MESSAGE_ATTACHMENT_MAX_BYTES = env.int("MESSAGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+MESSAGE_ATTACHMENT_MAX_FILES = env.int("MESSAGE_ATTACHMENT_MAX_FILES", default=5)
+MESSAGE_ATTACHMENT_EXTENSIONS = env.list(
+    "MESSAGE_ATTACHMENT_EXTENSIONS",
+    default=[
+        "pdf", "png", "jpg", "jpeg", "gif", "webp", "txt", "md", "csv",
+        "docx", "xlsx", "pptx", "odt", "ods", "odp",
+    ],
+)  # fmt: skip
+# Offline emails: someone not connected to chat hears of unread messages at most once per
+# conversation per period, about messages left unread for at least the delay.
+MESSAGE_EMAIL_PERIOD_MINUTES = env.int("MESSAGE_EMAIL_PERIOD_MINUTES", default=60)
+MESSAGE_EMAIL_DELAY_MINUTES = env.int("MESSAGE_EMAIL_DELAY_MINUTES", default=10)
 
 LOGGING = {
     "version": 1,

@@ -49,6 +49,18 @@ class MessageSenderSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="The file's name as sent (cleaned).")
+    content_type = serializers.CharField(help_text="Checked against the file's content.")
+    size = serializers.IntegerField(help_text="In bytes.")
+    is_image = serializers.BooleanField()
+    url = serializers.CharField(
+        help_text="Download address for the browser (session). API clients download from "
+        "/api/v1/orgs/{org_slug}/attachments/{id}/."
+    )
+
+
 class MessageSerializer(serializers.Serializer):
     """A message, exactly as the chat socket sends it too (`services.message_payload`)."""
 
@@ -65,6 +77,9 @@ class MessageSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField()
+    attachments = AttachmentSerializer(
+        many=True, help_text="Files sent with it; none once deleted."
+    )
 
 
 class HistoryQuerySerializer(serializers.Serializer):
@@ -102,9 +117,19 @@ class HistorySerializer(serializers.Serializer):
 class MessageSendSerializer(serializers.Serializer):
     body = serializers.CharField(
         allow_blank=True,
+        required=False,
+        default="",
         trim_whitespace=False,
         help_text="The text; at most the platform's message length (5000 characters unless "
-        "configured otherwise).",
+        "configured otherwise). Required unless files are attached.",
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        default=list,
+        help_text="Files to send with it (multipart/form-data): allowed types and size as "
+        "configured (PDF, images, text, office documents; 10 MB and 5 files unless configured "
+        "otherwise). Each file's content must match its type.",
     )
     client_key = serializers.CharField(
         required=False,

@@ -19,4 +19,9 @@ urlpatterns = [
     ),
     path(MESSAGE, views.MessageDetailView.as_view(), name="api_message"),
     path(MESSAGE + "report/", views.MessageReportView.as_view(), name="api_message_report"),
+    path(
+        "orgs/<slug:org_slug>/attachments/<int:attachment_id>/",
+        views.AttachmentDownloadView.as_view(),
+        name="api_attachment",
+    ),
 ]

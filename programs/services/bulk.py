@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from organizations.models import Invitation, Membership, Role
+from organizations.realtime import sockets_refresh_access
 from organizations.scope import organization_scope
 from organizations.tasks import enqueue_invitation_emails
 from programs.models import (
@@ -92,5 +93,7 @@ def enrolments_remove(
         removable = Enrolment.objects.filter(cohort=cohort, pk__in=enrolment_ids).exclude(
             state__in=[EnrolmentState.MATCHED, EnrolmentState.WITHDRAWN]
         )
+        user_ids = [u for u in removable.values_list("user_id", flat=True) if u]
         done = removable.update(state=EnrolmentState.WITHDRAWN, state_changed_at=timezone.now())
+    sockets_refresh_access(organization_id=cohort.organization_id, user_ids=user_ids)
     return BulkResult(done=done, skipped=len(enrolment_ids) - done)

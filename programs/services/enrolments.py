@@ -11,6 +11,7 @@ from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
 from organizations.models import Membership
+from organizations.realtime import sockets_refresh_access
 from organizations.scope import organization_scope
 from organizations.services import invitation_ensure_for_participant, membership_join_by_link
 from programs.models import (
@@ -91,6 +92,11 @@ def enrolment_withdraw(*, actor: Membership, enrolment: Enrolment) -> Enrolment:
         enrolment.state = EnrolmentState.WITHDRAWN
         enrolment.state_changed_at = timezone.now()
         enrolment.save(update_fields=["state", "state_changed_at"])
+    if enrolment.user_id:
+        # They leave the cohort's chats now, not at their next reconnect.
+        sockets_refresh_access(
+            organization_id=enrolment.organization_id, user_ids=[enrolment.user_id]
+        )
     return enrolment
 
 
@@ -245,9 +251,13 @@ def enrolments_approve(
 ) -> BulkResult:
     require_program_manager(actor_membership, cohort.program)
     with organization_scope(cohort.organization):
-        done = Enrolment.objects.filter(
+        approvable = Enrolment.objects.filter(
             cohort=cohort, pk__in=enrolment_ids, state=EnrolmentState.APPLIED
-        ).update(state=EnrolmentState.APPROVED, state_changed_at=timezone.now())
+        )
+        user_ids = [u for u in approvable.values_list("user_id", flat=True) if u]
+        done = approvable.update(state=EnrolmentState.APPROVED, state_changed_at=timezone.now())
+    # Approved people join the cohort's group chat and announcements.
+    sockets_refresh_access(organization_id=cohort.organization_id, user_ids=user_ids)
     return BulkResult(done=done, skipped=len(enrolment_ids) - done)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from organizations.models import Membership
+from organizations.realtime import sockets_refresh_access
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
 from programs.events import mentorships_started
@@ -131,6 +132,11 @@ def mentorships_start(
             state=EnrolmentState.MATCHED, state_changed_at=timezone.now()
         )
     mentorships_started(cohort.organization_id, sorted({m.pk for m in landed}))
+    # Their open chat sockets pick up the new private conversations.
+    sockets_refresh_access(
+        organization_id=cohort.organization_id,
+        user_ids=[e.user_id for item in new for e in (item.mentor, *item.mentees) if e.user_id],
+    )
     return landed
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from organizations.models import Membership, Organization, Role
+from organizations.realtime import sockets_refresh_access
 from organizations.scope import organization_scope
 from programs.access import can_assign_program_managers, can_create_programs
 from programs.models import (
@@ -188,9 +189,11 @@ def program_manager_assign(
             )
         try:
             with transaction.atomic():
-                return ProgramManager.objects.create(
+                assignment = ProgramManager.objects.create(
                     organization=program.organization, program=program, user=member.user
                 )
+            sockets_refresh_access(organization_id=program.organization_id, user_ids=[user_id])
+            return assignment
         except IntegrityError:
             raise ValidationError(
                 {"user_id": f"{member.user} already manages {program}."}
@@ -206,3 +209,4 @@ def program_manager_unassign(
         raise PermissionDenied("Only owners and admins assign program managers.")
     with organization_scope(program.organization):
         ProgramManager.objects.filter(program=program, user_id=user_id).delete()
+    sockets_refresh_access(organization_id=program.organization_id, user_ids=[user_id])

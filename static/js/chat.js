@@ -10,7 +10,9 @@
   var me = Number(root.dataset.user);
   var current = root.dataset.conversation ? Number(root.dataset.conversation) : null;
   var lastSequence = Number(root.dataset.lastSequence || 0);
+  var canWrite = root.dataset.canWrite === "true";
   var list = document.getElementById("chat-messages");
+  var fileInput = document.getElementById("chat-files");
   var form = document.getElementById("chat-form");
   var textarea = document.getElementById("chat-body");
   var typingLine = document.getElementById("chat-typing");
@@ -79,7 +81,66 @@
     item.appendChild(sender);
     item.appendChild(time);
     item.appendChild(body);
+    if (!message.deleted && message.attachments && message.attachments.length) {
+      item.appendChild(filesNode(message.attachments));
+    }
+    if (message.id && !message.deleted) { addActions(item, message); }
     return item;
+  }
+
+  function sizeText(bytes) {
+    if (bytes < 1024) { return bytes + " bytes"; }
+    if (bytes < 1024 * 1024) { return (bytes / 1024).toFixed(1) + " KB"; }
+    return (bytes / 1024 / 1024).toFixed(1) + " MB";
+  }
+
+  function filesNode(attachments) {
+    var files = document.createElement("ul");
+    files.className = "chat__files";
+    attachments.forEach(function (file) {
+      var entry = document.createElement("li");
+      if (file.is_image) {
+        var preview = document.createElement("a");
+        preview.href = file.url;
+        preview.target = "_blank";
+        preview.rel = "noopener";
+        var image = document.createElement("img");
+        image.src = file.url;
+        image.alt = file.name;
+        image.loading = "lazy";
+        preview.appendChild(image);
+        entry.appendChild(preview);
+      }
+      var link = document.createElement("a");
+      link.className = "chat__file";
+      link.href = file.url;
+      if (!file.is_image) { link.setAttribute("download", ""); }
+      link.textContent = "📎 " + file.name;
+      var size = document.createElement("span");
+      size.className = "muted";
+      size.textContent = sizeText(file.size);
+      entry.appendChild(link);
+      entry.appendChild(document.createTextNode(" "));
+      entry.appendChild(size);
+      files.appendChild(entry);
+    });
+    return files;
+  }
+
+  // The edit / delete (own messages) or report (others') menu of a message that arrived live.
+  function addActions(item, message) {
+    var mine = message.sender && message.sender.id === me;
+    if (mine && !canWrite) { return; }
+    var template = document.getElementById(mine ? "chat-actions-mine" : "chat-actions-theirs");
+    if (!template || item.querySelector(".chat__actions")) { return; }
+    var actions = template.content.firstElementChild.cloneNode(true);
+    actions.querySelectorAll("form").forEach(function (actionForm) {
+      actionForm.action = actionForm.getAttribute("action").replace("/m/0/", "/m/" + message.id + "/");
+      actionForm.dataset.live = "true";
+    });
+    var editBox = actions.querySelector("textarea[name=body]");
+    if (editBox) { editBox.value = message.body; }
+    item.appendChild(actions);
   }
 
   function setStatus(node, text, retry) {
@@ -117,6 +178,10 @@
       waiting.node.dataset.sequence = message.sequence;
       waiting.node.dataset.message = message.id;
       setStatus(waiting.node, "Sent");
+      if (message.attachments && message.attachments.length && !waiting.node.querySelector(".chat__files")) {
+        waiting.node.insertBefore(filesNode(message.attachments), waiting.node.querySelector(".chat__status"));
+      }
+      addActions(waiting.node, message);
       clearTimeout(waiting.timer);
       delete pending[message.client_key];
     } else {
@@ -174,9 +239,38 @@
     return false;
   }
 
+  // Files go over HTTP (the socket carries text only); the answer is the saved message, and
+  // the broadcast that follows finds it already shown. Retrying reuses the client key.
+  function upload(formData, key, node) {
+    var entry = pending[key] || {node: node, formData: formData};
+    pending[key] = entry;
+    setStatus(node, "Sending…");
+    clearTimeout(entry.timer);
+    fetch(form.action, {
+      method: "POST",
+      body: formData,
+      credentials: "same-origin",
+      headers: {"Accept": "application/json"},
+    }).then(function (response) {
+      return response.json().then(function (answer) { return {ok: response.ok, answer: answer}; });
+    }).then(function (result) {
+      if (result.ok) {
+        showMessage(result.answer);
+        return;
+      }
+      delete pending[key];
+      var errors = result.answer.errors || {};
+      var reasons = Object.keys(errors).map(function (field) { return errors[field].join(" "); });
+      setStatus(node, "Not sent: " + (reasons.join(" ") || "the server refused it."));
+    }).catch(function () {
+      setStatus(node, "Not sent.", function () { upload(formData, key, node); });
+    });
+  }
+
   function submit(body, key, node) {
     var entry = pending[key] || {body: body, node: node};
     pending[key] = entry;
+    if (entry.formData) { upload(entry.formData, key, node); return; }
     setStatus(node, "Sending…");
     clearTimeout(entry.timer);
     var sent = send({type: "send", conversation: current, body: body, client_key: key});
@@ -233,7 +327,14 @@
         typingLine.textContent = frame.name + " is typing…";
         clearTimeout(typingTimer);
         typingTimer = setTimeout(function () { typingLine.textContent = ""; }, 4000);
-      } else if (frame.type === "error" && frame.client_key && pending[frame.client_key]) {
+      } else if (frame.type === "error" && !(frame.client_key && pending[frame.client_key])) {
+        var errorLine = document.getElementById("chat-error");
+        if (errorLine) {
+          errorLine.textContent = frame.reason;
+          errorLine.hidden = false;
+          setTimeout(function () { errorLine.hidden = true; }, 8000);
+        }
+      } else if (frame.type === "error") {
         var failed = pending[frame.client_key];
         clearTimeout(failed.timer);
         delete pending[frame.client_key];
@@ -254,14 +355,31 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var body = textarea.value.trim();
-      if (!body) { return; }
+      var files = fileInput ? Array.prototype.slice.call(fileInput.files) : [];
+      if (!body && !files.length) { textarea.focus(); return; }
+      var problem = filesProblem(files);
+      if (problem) { window.alert(problem); return; }
       var key = clientKey();
       removeEmptyHint();
       var node = messageNode({body: body, sender: {id: me, name: "You"}, conversation: current});
+      if (files.length) {
+        var names = document.createElement("p");
+        names.className = "chat__status";
+        names.textContent = "📎 " + files.map(function (f) { return f.name; }).join(", ");
+        node.appendChild(names);
+      }
       list.appendChild(node);
       scrollDown();
       textarea.value = "";
-      submit(body, key, node);
+      if (files.length) {
+        var formData = new FormData(form);
+        formData.set("body", body);
+        formData.set("client_key", key);
+        fileInput.value = "";
+        upload(formData, key, node);
+      } else {
+        submit(body, key, node);
+      }
     });
     textarea.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -277,6 +395,74 @@
       }
     });
   }
+
+  function filesProblem(files) {
+    var maxBytes = Number(form.dataset.maxBytes || 0);
+    var maxFiles = Number(form.dataset.maxFiles || 0);
+    if (maxFiles && files.length > maxFiles) { return "Attach at most " + maxFiles + " files to a message."; }
+    for (var i = 0; i < files.length; i++) {
+      if (maxBytes && files[i].size > maxBytes) {
+        return "“" + files[i].name + "” is " + sizeText(files[i].size) + "; files can be at most " + sizeText(maxBytes) + ".";
+      }
+    }
+    return "";
+  }
+
+  // Edit and delete go over the socket when it is open; reports over HTTP. Without the script
+  // the forms post and the page comes back.
+  if (list) {
+    list.addEventListener("submit", function (event) {
+      var actionForm = event.target;
+      if (event.defaultPrevented || !actionForm.closest(".chat__actions")) { return; }
+      var item = actionForm.closest("[data-message]");
+      var messageId = item ? Number(item.dataset.message) : 0;
+      if (actionForm.hasAttribute("data-chat-delete")) {
+        if (actionForm.dataset.live && !window.confirm(actionForm.dataset.confirm)) { event.preventDefault(); return; }
+        if (send({type: "delete", message: messageId})) { event.preventDefault(); }
+      } else if (actionForm.hasAttribute("data-chat-edit")) {
+        var text = actionForm.querySelector("textarea").value.trim();
+        if (text && send({type: "edit", message: messageId, body: text})) { event.preventDefault(); }
+      } else if (actionForm.hasAttribute("data-chat-report")) {
+        event.preventDefault();
+        fetch(actionForm.action, {
+          method: "POST",
+          body: new FormData(actionForm),
+          credentials: "same-origin",
+          headers: {"Accept": "application/json"},
+        }).then(function (response) {
+          return response.json().then(function (answer) { return {ok: response.ok, answer: answer}; });
+        }).then(function (result) {
+          var note = document.createElement("p");
+          note.className = "help";
+          note.setAttribute("role", "status");
+          note.textContent = result.ok
+            ? "Reported. The program's managers will look at this message."
+            : (result.answer.errors.__all__ || ["Not reported."]).join(" ");
+          actionForm.replaceWith(note);
+        });
+        return;
+      }
+      var details = actionForm.closest("details");
+      if (event.defaultPrevented && details) { details.removeAttribute("open"); }
+    });
+  }
+
+  // Say which files are attached before sending.
+  if (fileInput) {
+    var filesHelp = document.getElementById("chat-files-help");
+    var helpText = filesHelp ? filesHelp.textContent : "";
+    fileInput.addEventListener("change", function () {
+      if (!filesHelp) { return; }
+      var chosen = Array.prototype.map.call(fileInput.files, function (f) { return f.name; });
+      filesHelp.textContent = chosen.length ? "Attached: " + chosen.join(", ") + " (sent with your message)" : helpText;
+    });
+    form.addEventListener("submit", function () {
+      if (filesHelp) { setTimeout(function () { filesHelp.textContent = helpText; }, 0); }
+    });
+  }
+
+  // A heartbeat keeps the connection (and the "connected" mark that holds back emails) alive.
+  setInterval(function () { send({type: "ping"}); }, 30000);
 
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && current !== null && lastSequence) {

@@ -223,3 +223,98 @@ async def test_removing_a_member_closes_their_chat_socket_and_they_cannot_come_b
     connected, code = await again.connect(timeout=5)
     assert not connected
     assert code == 4404
+
+
+async def test_deactivating_a_user_closes_their_socket_and_keeps_them_out(chat):
+    from accounts.services import user_deactivate
+
+    mw, _, _ = chat
+    user = mw.members["mentee0"].user
+    socket, _, _ = await _open(user)
+    cookie, _ = await _cookie(user)
+    await database_sync_to_async(user_deactivate)(user=user)
+    closed = await socket.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+    again = WebsocketCommunicator(
+        application, "/ws/o/alpha/chat/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, code = await again.connect(timeout=5)
+    assert (connected, code) == (False, 4401)
+
+
+async def _post(membership, conversation_id: int, body: str) -> None:
+    from messaging.selectors import get_conversation_for
+
+    @database_sync_to_async
+    def post() -> None:
+        conversation, _ = get_conversation_for(membership, conversation_id)
+        services.message_send(membership=membership, conversation=conversation, body=body)
+
+    await post()
+
+
+async def test_leaving_the_cohort_stops_its_group_chat_at_once(chat):
+    from programs.services.enrolments import enrolment_withdraw
+
+    mw, _, _ = chat
+    leaver = mw.members["mentee1"]
+    socket, hello, _ = await _open(leaver.user)
+    group_chat = next(c["id"] for c in hello["conversations"] if c["kind"] == "cohort")
+    await _post(mw.members["mentor0"], group_chat, "Welcome, everyone")
+    assert (await socket.receive_json_from(timeout=5))["message"]["body"] == "Welcome, everyone"
+
+    await database_sync_to_async(
+        lambda: enrolment_withdraw(actor=leaver, enrolment=mw.refresh(mw.mentees["mentee1"]))
+    )()
+    refreshed = await socket.receive_json_from(timeout=5)
+    assert refreshed["type"] == "hello"
+    assert group_chat not in [c["id"] for c in refreshed["conversations"]]
+    await _post(mw.members["mentor0"], group_chat, "Not for leavers")
+    assert await socket.receive_nothing(timeout=0.5)
+    reply = await _frame(socket, type="sync", conversation=group_chat, after=0)
+    assert reply == {"type": "error", "reason": "No such conversation."}
+
+
+async def test_a_new_mentorship_reaches_open_sockets_without_reconnecting(chat):
+    from matching import services as matching_services
+    from tests.matching.test_requests import ask
+
+    mw, _, _ = chat
+    mentee = mw.members["mentee1"]
+    socket, hello, _ = await _open(mentee.user)
+    assert [c for c in hello["conversations"] if c["kind"] == "mentorship"] == []
+
+    @database_sync_to_async
+    def match() -> None:
+        request = ask(mw, "mentee1", "mentor0")
+        matching_services.mentorship_request_accept(
+            actor=mw.members["mentor0"], request_id=request.pk
+        )
+
+    await match()
+    frame = await socket.receive_json_from(timeout=5)
+    while frame["type"] != "hello":
+        frame = await socket.receive_json_from(timeout=5)
+    private = [c for c in frame["conversations"] if c["kind"] == "mentorship"]
+    assert len(private) == 1
+    await _post(mw.members["mentor0"], private[0]["id"], "Glad to mentor you")
+    live = await socket.receive_json_from(timeout=5)
+    assert live["message"]["body"] == "Glad to mentor you"
+
+
+async def test_an_open_socket_counts_as_connected_until_it_closes(chat):
+    from messaging.models import ChatConnection
+
+    mw, _, _ = chat
+    user = mw.members["mentee0"].user
+
+    @database_sync_to_async
+    def connections() -> list[int]:
+        with organization_scope(mw.cohort.organization):
+            return list(ChatConnection.objects.values_list("user_id", flat=True))
+
+    socket, _, _ = await _open(user)
+    assert await connections() == [user.pk]
+    assert await _frame(socket, type="ping") == {"type": "pong"}
+    await socket.disconnect()
+    assert await connections() == []

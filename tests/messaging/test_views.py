@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from messaging import services
-from messaging.models import Message, ReadState
+from messaging.models import Message, MessageReport, ReadState
 from organizations.scope import organization_scope
 from programs.services.mentorships import mentorship_end_early
 from tests.conftest import logged_in_client
@@ -26,7 +26,7 @@ def test_opening_a_thread_shows_it_escaped_and_reads_it(chat, django_assert_max_
     )
     client = logged_in_client(mw.members["mentee0"].user)
     # The list, the thread, its page of messages and the read receipt; not per message.
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(29):
         body = client.get(thread_url(conversation)).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>" in body
     assert 'href="http://www.example.org"' in body
@@ -73,3 +73,65 @@ def test_people_outside_the_pair_do_not_find_it(chat, world):
     _, _, conversation = chat
     for user in (world.alpha_owner, world.alpha_admin, world.alpha_manager):
         assert logged_in_client(user).get(thread_url(conversation)).status_code == 404
+
+
+def message_action_url(message, action: str) -> str:
+    return reverse(
+        f"messaging:message_{action}", kwargs={"org_slug": "alpha", "message_id": message.pk}
+    )
+
+
+def test_own_messages_are_changed_and_deleted_from_their_menu(chat):
+    mw, _, conversation = chat
+    message, _ = services.message_send(
+        membership=mw.members["mentee0"], conversation=conversation, body="See you Mondya"
+    )
+    client = logged_in_client(mw.members["mentee0"].user)
+    page = client.get(thread_url(conversation)).content.decode()
+    assert message_action_url(message, "edit") in page
+    assert message_action_url(message, "report") not in page  # nobody reports themselves
+    response = client.post(
+        message_action_url(message, "edit"), {"body": "See you Monday"}, follow=True
+    )
+    assert "Message changed." in response.content.decode()
+    response = client.post(message_action_url(message, "delete"), follow=True)
+    assert "Message deleted." in response.content.decode()
+    message.refresh_from_db()
+    assert (message.body, message.is_deleted) == ("", True)
+    # Someone else's message: the partner cannot change it, and the answer says why.
+    other, _ = services.message_send(
+        membership=mw.members["mentor0"], conversation=conversation, body="Hello"
+    )
+    response = client.post(
+        message_action_url(other, "edit"),
+        {"body": "Hijacked"},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "only change your own messages" in response.json()["errors"]["__all__"][0]
+    other.refresh_from_db()
+    assert other.body == "Hello"
+
+
+def test_a_partners_message_is_reported_from_its_menu(chat, world):
+    mw, _, conversation = chat
+    message, _ = services.message_send(
+        membership=mw.members["mentor0"], conversation=conversation, body="Send me your password"
+    )
+    client = logged_in_client(mw.members["mentee0"].user)
+    page = client.get(thread_url(conversation)).content.decode()
+    assert message_action_url(message, "report") in page
+    assert message_action_url(message, "edit") not in page
+    response = client.post(message_action_url(message, "report"), {"reason": ""}, follow=True)
+    assert "Say what is wrong with this message." in response.content.decode()
+    response = client.post(
+        message_action_url(message, "report"),
+        {"reason": "Asks for my password"},
+        headers={"accept": "application/json"},
+    )
+    assert response.json() == {"ok": True}
+    with organization_scope(conversation.organization):
+        assert MessageReport.objects.get().reason == "Asks for my password"
+    # Outside the conversation, the message does not exist.
+    outsider = logged_in_client(mw.members["mentee1"].user)
+    assert outsider.post(message_action_url(message, "report"), {"reason": "x"}).status_code == 404

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from organizations.invitation_links import invitation_token
 from organizations.scope import organization_scope
 from programs import services as program_services
@@ -322,7 +324,20 @@ def _conversation(world: World) -> dict:
         body=f"See you on Monday ({CANARY})",
         client_key="walk-canary",
     )
-    return {"conversation_id": conversation.pk, "message_id": message.pk}
+    with_file, _ = messaging_services.message_send(
+        membership=world.alpha_member_membership,
+        conversation=conversation,
+        body="The notes",
+        client_key="walk-canary-file",
+        files=[SimpleUploadedFile("notes.txt", f"Notes ({CANARY})".encode())],
+    )
+    with organization_scope(world.alpha):
+        attachment_id = with_file.attachments.get().pk
+    return {
+        "conversation_id": conversation.pk,
+        "message_id": message.pk,
+        "attachment_id": attachment_id,
+    }
 
 
 def _chat(*names: str) -> Kwargs:
@@ -499,6 +514,11 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "api_conversation_read": TenantRoute(_chat("conversation_id")),
     "api_message": TenantRoute(_chat("message_id")),
     "api_message_report": TenantRoute(_chat("message_id")),
+    "messaging:attachment": TenantRoute(_chat("attachment_id")),
+    "messaging:message_edit": TenantRoute(_chat("message_id")),
+    "messaging:message_delete": TenantRoute(_chat("message_id")),
+    "messaging:message_report": TenantRoute(_chat("message_id")),
+    "api_attachment": TenantRoute(_chat("attachment_id")),
 }
 
 GLOBAL_ROUTES: dict[str, GlobalRoute] = {

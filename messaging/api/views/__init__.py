@@ -7,11 +7,13 @@ from messaging.api.views.conversations import (
     ConversationReadView,
 )
 from messaging.api.views.messages import (
+    AttachmentDownloadView,
     MessageDetailView,
     MessageReportView,
 )
 
 __all__ = [
+    "AttachmentDownloadView",
     "ConversationDetailView",
     "ConversationListView",
     "ConversationMessagesView",

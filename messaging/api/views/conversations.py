@@ -116,6 +116,7 @@ class ConversationMessagesView(ConversationScopedMixin, generics.GenericAPIView)
             conversation=self.conversation,
             body=incoming.validated_data["body"],
             client_key=incoming.validated_data["client_key"],
+            files=incoming.validated_data["files"],
         )
         return Response(
             services.message_payload(message),

@@ -3,6 +3,7 @@ managers."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from messaging.api.serializers import (
     MessageReportSerializer,
     MessageSerializer,
 )
+from messaging.attachments import attachment_response
 from messaging.models import Message
 from organizations.api.base import OrganizationScopedMixin
 
@@ -68,3 +70,14 @@ class MessageReportView(MessageScopedMixin, generics.GenericAPIView):
             reason=incoming.validated_data["reason"],
         )
         return Response(MessageReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownloadView(OrganizationScopedMixin, generics.GenericAPIView):
+    """A file sent in a conversation you read (404 otherwise, and once its message is
+    deleted). Images are served inline, other files as downloads."""
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, org_slug: str, attachment_id: int):
+        return attachment_response(selectors.get_attachment_for(self.membership, attachment_id))
