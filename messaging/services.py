@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -31,6 +29,7 @@ from messaging.models import (
 )
 from messaging.selectors import attachments_prefetch
 from organizations.models import Membership, Organization
+from organizations.realtime import group_send_now
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
 from programs.models import Mentorship
@@ -121,10 +120,7 @@ def broadcast(conversation: Conversation, event: dict[str, Any]) -> None:
     clients catch up from the database on reconnect)."""
     group = conversation_group_name(conversation.organization_id, conversation.pk)
 
-    def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(group, event)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: group_send_now([(group, event)]))
 
 
 def _require(access: Access, *, write: bool) -> None:

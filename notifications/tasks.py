@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
 from celery import shared_task
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -12,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Organization
-from organizations.realtime import user_group_name
+from organizations.realtime import group_send_now, user_group_name
 from organizations.scope import organization_scope
 from programs.models import Mentorship, MentorshipMentee
 
@@ -62,7 +60,6 @@ def _announce(organization: Organization, mentorship_id: int) -> None:
     people = [(mentorship.mentor, mentee_names, "mentor")] + [
         (mentee, mentor_name, "mentee") for mentee in mentees
     ]
-    layer = get_channel_layer()
     for enrolment, partner, role in people:
         context = {
             "name": enrolment.full_name or enrolment.email,
@@ -80,14 +77,18 @@ def _announce(organization: Organization, mentorship_id: int) -> None:
             recipient_list=[enrolment.email],
         )
         if enrolment.user_id:
-            async_to_sync(layer.group_send)(
-                user_group_name(organization.pk, enrolment.user_id),
-                {
-                    "type": "notification.message",
-                    "notification": {
-                        "kind": "mentorship_started",
-                        "title": f"You have been matched with {partner}",
-                        "url": path,
-                    },
-                },
+            group_send_now(
+                [
+                    (
+                        user_group_name(organization.pk, enrolment.user_id),
+                        {
+                            "type": "notification.message",
+                            "notification": {
+                                "kind": "mentorship_started",
+                                "title": f"You have been matched with {partner}",
+                                "url": path,
+                            },
+                        },
+                    )
+                ]
             )

@@ -6,8 +6,10 @@ Group names carry the organisation, so groups never mix tenants: `org.<id>.user.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +36,31 @@ def session_fingerprint(session_key: str | None) -> str | None:
     return hashlib.sha256(session_key.encode()).hexdigest() if session_key else None
 
 
+def group_send_now(sends: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send messages to channel-layer groups from synchronous code (services, tasks), at most
+    once each: the layer does not retry, clients catch up from the database.
+
+    A synchronous caller may run on a thread that also runs an event loop (a management command
+    started from async code, a browser-test driver); async_to_sync refuses that thread, so the
+    sends then go from a short-lived thread of their own."""
+    if not sends:
+        return
+    layer = get_channel_layer()
+
+    async def send_all() -> None:
+        for group, message in sends:
+            await layer.group_send(group, message)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(send_all)()
+        return
+    worker = threading.Thread(target=async_to_sync(send_all), name="group-send")
+    worker.start()
+    worker.join()
+
+
 def sockets_close(*, organization_id: int, user_id: int, session_key: str | None = None) -> None:
     """Close the user's open sockets in one organisation: those of one browser session, or all
     of them when `session_key` is None. Sent to the user's group once the transaction commits;
@@ -41,10 +68,7 @@ def sockets_close(*, organization_id: int, user_id: int, session_key: str | None
     message = {"type": "session.ended", "session": session_fingerprint(session_key)}
     group = user_group_name(organization_id, user_id)
 
-    def broadcast() -> None:
-        async_to_sync(get_channel_layer().group_send)(group, message)
-
-    transaction.on_commit(broadcast)
+    transaction.on_commit(lambda: group_send_now([(group, message)]))
 
 
 def sockets_close_everywhere(*, user_id: int, session_key: str | None = None) -> None:
@@ -65,12 +89,9 @@ def sockets_refresh_access(*, organization_id: int, user_ids: Iterable[int]) -> 
     if not groups:
         return
 
-    def broadcast() -> None:
-        layer = get_channel_layer()
-        for group in groups:
-            async_to_sync(layer.group_send)(group, {"type": "access.changed"})
-
-    transaction.on_commit(broadcast)
+    transaction.on_commit(
+        lambda: group_send_now([(group, {"type": "access.changed"}) for group in groups])
+    )
 
 
 @database_sync_to_async

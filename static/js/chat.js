@@ -115,7 +115,12 @@
       link.className = "chat__file";
       link.href = file.url;
       if (!file.is_image) { link.setAttribute("download", ""); }
-      link.textContent = "📎 " + file.name;
+      var clip = document.createElement("img");
+      clip.className = "chat__clip";
+      clip.src = root.dataset.clipIcon;
+      clip.alt = "";
+      link.appendChild(clip);
+      link.appendChild(document.createTextNode(file.name));
       var size = document.createElement("span");
       size.className = "muted";
       size.textContent = sizeText(file.size);
@@ -365,7 +370,7 @@
       if (files.length) {
         var names = document.createElement("p");
         names.className = "chat__status";
-        names.textContent = "📎 " + files.map(function (f) { return f.name; }).join(", ");
+        names.textContent = "Attached: " + files.map(function (f) { return f.name; }).join(", ");
         node.appendChild(names);
       }
       list.appendChild(node);

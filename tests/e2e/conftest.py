@@ -73,7 +73,7 @@ def browser_session(request, browser, live_server) -> Iterator[BrowserSession]:
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
-    session = BrowserSession(page, live_server.url, ARTIFACTS / subdir)
+    session = BrowserSession(page, live_server.url, ARTIFACTS / subdir, serves_websockets=False)
     yield session
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

@@ -81,3 +81,72 @@ def test_mentor_and_mentee_chat_live_with_a_read_receipt(
     finally:
         mentor.page.context.close()
         phone.page.context.close()
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def test_a_file_an_edit_and_the_unread_count_on_every_page(
+    browser, asgi_live_server, demo_organization
+):
+    """The mentee sends a file; the mentor, on another page, sees the unread count rise live,
+    opens the thread and downloads it; the mentee corrects a message from its menu and the
+    mentor sees the change."""
+    from tests.e2e.conftest import ARTIFACTS
+
+    with organization_scope(demo_organization):
+        mentorship = Mentorship.objects.select_related("mentor").order_by("pk").first()
+        mentee = mentorship.members.select_related("mentee").get().mentee
+        conversation = Conversation.objects.get(mentorship=mentorship)
+    mentor = open_session(browser, asgi_live_server, ARTIFACTS / ARTIFACT_SUBDIR)
+    phone = open_session(browser, asgi_live_server, ARTIFACTS / ARTIFACT_SUBDIR, phone=True)
+    try:
+        for session, email in ((mentor, mentorship.mentor.email), (phone, mentee.email)):
+            session.goto("/accounts/login/")
+            session.log_in(email, DEMO_PASSWORD)
+            session.expect_path(r"/o/demo/$")
+        page_a, page_b = mentor.page, phone.page
+        badge = page_a.locator("[data-unread-total]")
+        before = int(badge.inner_text().strip() or 0)
+        phone.goto(f"/o/demo/messages/{conversation.pk}/")
+        page_b.wait_for_function("document.querySelector('#chat') !== null")
+        page_b.locator("#chat-files").set_input_files(
+            files=[{"name": "My CV.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        )
+        page_b.get_by_text("Attached: My CV.pdf").wait_for()
+        page_b.get_by_role("textbox", name="Message").fill("Here is my CV, see you Mondya")
+        page_b.get_by_role("button", name="Send").click()
+        page_b.get_by_text("Sent", exact=True).wait_for()
+        # The mentor is on the overview: the count beside Messages rises without a reload.
+        page_a.wait_for_function(
+            f"Number(document.querySelector('[data-unread-total]').textContent.trim()) === {before + 1}"
+        )
+        mentor.shoot("03-unread-count-on-the-overview")
+
+        mentor.goto(f"/o/demo/messages/{conversation.pk}/")
+        link = page_a.get_by_role("link", name="My CV.pdf")
+        link.wait_for()
+        download = page_a.request.get(link.get_attribute("href"))
+        assert download.status == 200
+        assert download.headers["content-type"] == "application/pdf"
+        assert download.body() == PDF
+        # The mentee corrects the typo from the message's menu; the mentor sees it live.
+        page_b.get_by_label("Actions for this message").last.click()
+        box = page_b.locator(".chat__message--mine").last.get_by_role("textbox")
+        box.fill("Here is my CV, see you Monday")
+        page_b.get_by_role("button", name="Save").last.click()
+        page_a.get_by_text("Here is my CV, see you Monday").wait_for()
+        assert page_a.get_by_text("edited", exact=True).count() >= 1
+        # The mentor's menu on the mentee's message offers a report, not an edit.
+        page_a.get_by_label("Actions for this message").last.click()
+        page_a.get_by_role("button", name="Report").wait_for()
+        assert page_a.get_by_role("button", name="Save").count() == 0
+        mentor.shoot("04-file-and-message-menu")
+        phone.shoot("05-mentee-phone-after-edit")
+        problems = accessibility_problems(page_a) + accessibility_problems(page_b)
+        mentor.assert_no_console_errors()
+        phone.assert_no_console_errors()
+        assert not problems, "\n".join(problems)
+    finally:
+        mentor.page.context.close()
+        phone.page.context.close()
