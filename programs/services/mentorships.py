@@ -193,7 +193,18 @@ def mentorship_end_early(*, actor: Membership, mentorship: Mentorship, reason: s
             reason=reason,
         )
         _release(mentorship)
+        _refresh_sockets(mentorship)
     return mentorship
+
+
+def _refresh_sockets(mentorship: Mentorship) -> None:
+    """The pair's open chat sockets learn at once whether their conversation still takes new
+    messages."""
+    mentee_user_ids = mentorship.members.values_list("mentee__user_id", flat=True)
+    sockets_refresh_access(
+        organization_id=mentorship.organization_id,
+        user_ids=[u for u in (mentorship.mentor.user_id, *mentee_user_ids) if u],
+    )
 
 
 def _release(mentorship: Mentorship) -> None:
@@ -253,7 +264,9 @@ def mentorship_set_status(*, actor: Membership, mentorship: Mentorship, status: 
     """Pause, resume or complete a mentorship (ending early has its own service)."""
     _require_participant_or_manager(actor, mentorship)
     with organization_scope(mentorship.organization):
-        mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+        mentorship = (
+            Mentorship.objects.select_for_update().select_related("mentor").get(pk=mentorship.pk)
+        )
         allowed_from = _STATUS_MOVES.get(status)
         if allowed_from is None or mentorship.status not in allowed_from:
             current = mentorship.get_status_display().lower()
@@ -267,6 +280,7 @@ def mentorship_set_status(*, actor: Membership, mentorship: Mentorship, status: 
             mentorship.ended_on = timezone.localdate()
             fields.append("ended_on")
         mentorship.save(update_fields=fields)
+        _refresh_sockets(mentorship)
     return mentorship
 
 

@@ -302,6 +302,14 @@
       if (frame.type === "hello") {
         var total = 0;
         frame.conversations.forEach(function (c) {
+          if (c.id === current && !c.can_write && form && form.isConnected) {
+            // Closed meanwhile (the mentorship ended): say why instead of offering to write.
+            canWrite = false;
+            var closed = document.createElement("p");
+            closed.className = "alert alert--warning";
+            closed.textContent = c.closed_because;
+            form.replaceWith(closed);
+          }
           var unread = c.id === current ? 0 : c.unread;
           total += unread;
           setUnread(c.id, unread);

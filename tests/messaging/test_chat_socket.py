@@ -318,3 +318,20 @@ async def test_an_open_socket_counts_as_connected_until_it_closes(chat):
     assert await _frame(socket, type="ping") == {"type": "pong"}
     await socket.disconnect()
     assert await connections() == []
+
+
+async def test_ending_the_mentorship_closes_the_conversation_on_open_sockets(chat):
+    from programs.services.mentorships import mentorship_end_early
+
+    mw, mentorship, conversation = chat
+    socket, _, _ = await _open(mw.members["mentee0"].user)
+    await database_sync_to_async(mentorship_end_early)(
+        actor=mw.members["mentor0"], mentorship=mentorship, reason="Moved abroad."
+    )
+    refreshed = await socket.receive_json_from(timeout=5)
+    (entry,) = [c for c in refreshed["conversations"] if c["id"] == conversation.pk]
+    assert (refreshed["type"], entry["can_write"]) == ("hello", False)
+    assert "has ended" in entry["closed_because"]
+    reply = await _frame(socket, type="send", conversation=conversation.pk, body="Still there?")
+    assert reply["type"] == "error" and "has ended" in reply["reason"]
+    assert await _count(conversation) == 0
