@@ -39,4 +39,5 @@ RUN SECRET_KEY=collectstatic-build-step-only \
     && chown app:app var/media
 USER app
 EXPOSE 8000
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "mentorship.asgi:application"]
+# One daphne process per core (WEB_PROCESSES), sharing the port; see manage.py serve.
+CMD ["python", "manage.py", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -16,19 +16,31 @@ typing, error (with the reason; the socket stays open and nothing is stored).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from messaging import presence, selectors, services
+from messaging.access import Access
 from messaging.groups import conversation_group_name
-from messaging.models import Message
+from messaging.models import Conversation
 from organizations.realtime import CLOSE_NOT_FOUND, MemberSocket, socket_membership
-from organizations.scope import organization_scope
 
 FRAME_OVERHEAD_BYTES = 1024
+
+
+def _hello_entry(entry: selectors.ConversationEntry) -> dict[str, Any]:
+    return {
+        "id": entry.conversation.pk,
+        "kind": entry.conversation.kind,
+        "title": entry.title,
+        "unread": entry.unread,
+        "last_sequence": entry.conversation.last_sequence,
+        "can_write": entry.access.can_write,
+        "closed_because": entry.access.closed_because,
+    }
 
 
 def _error_text(error: Exception) -> str:
@@ -37,13 +49,28 @@ def _error_text(error: Exception) -> str:
     return str(error) or "Not allowed."
 
 
+@dataclass
+class Known:
+    """A conversation the socket's user reads, with their access, as of `checked_at`."""
+
+    conversation: Conversation
+    access: Access
+    checked_at: float
+
+
 class ChatConsumer(MemberSocket):
+    # How long a socket trusts what it knows of a conversation before reading it again. Changes
+    # reach open sockets at once (access.changed); this bounds the damage of a lost event.
+    ACCESS_FRESH_SECONDS = 30
+
     async def connected(self) -> None:
         # A frame carries at most one message, plus its JSON envelope.
         self.max_frame_bytes = services.message_max_length() * 4 + FRAME_OVERHEAD_BYTES
         self.conversation_groups: dict[int, str] = {}
+        self.known: dict[int, Known] = {}
         self.touched_at = time.monotonic()
-        await database_sync_to_async(presence.connection_open)(
+        await self.database(
+            presence.connection_open,
             organization=self.membership.organization,
             user_id=self.membership.user_id,
             channel_name=self.channel_name,
@@ -58,14 +85,21 @@ class ChatConsumer(MemberSocket):
             membership = await socket_membership(
                 self.scope["user"], self.scope["url_route"]["kwargs"]["org_slug"]
             )
-            if membership is None or not membership.user.is_active:
+            if membership is None:
                 await self.close(code=CLOSE_NOT_FOUND)
                 return
             self.membership = membership
-        entries = await self._conversations()
+        entries = await self.database(selectors.conversations_for, self.membership)
+        now = time.monotonic()
+        self.known = {}
+        for entry in entries:
+            entry.conversation.organization = self.membership.organization
+            self.known[entry.conversation.pk] = Known(entry.conversation, entry.access, now)
         wanted = {
-            entry["id"]: conversation_group_name(self.membership.organization_id, entry["id"])
-            for entry in entries
+            conversation_id: conversation_group_name(
+                self.membership.organization_id, conversation_id
+            )
+            for conversation_id in self.known
         }
         for conversation_id, group in list(self.conversation_groups.items()):
             if conversation_id not in wanted:
@@ -75,14 +109,18 @@ class ChatConsumer(MemberSocket):
             if conversation_id not in self.conversation_groups:
                 await self.channel_layer.group_add(group, self.channel_name)
                 self.conversation_groups[conversation_id] = group
-        await self.send_json({"type": "hello", "conversations": entries})
+        await self.send_json(
+            {"type": "hello", "conversations": [_hello_entry(entry) for entry in entries]}
+        )
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "conversation_groups", {}).values():
             await self.channel_layer.group_discard(group, self.channel_name)
         if getattr(self, "membership", None) is not None:
-            await database_sync_to_async(presence.connection_close)(
-                organization=self.membership.organization, channel_name=self.channel_name
+            await self.database(
+                presence.connection_close,
+                organization=self.membership.organization,
+                channel_name=self.channel_name,
             )
         await super().disconnect(code)
 
@@ -90,27 +128,23 @@ class ChatConsumer(MemberSocket):
         """The browser's heartbeat: the socket still counts as connected (no offline email)."""
         if time.monotonic() - self.touched_at > presence.TOUCH_EVERY.total_seconds():
             self.touched_at = time.monotonic()
-            await database_sync_to_async(presence.connection_touch)(
+            await self.database(
+                presence.connection_touch,
                 organization=self.membership.organization,
                 user_id=self.membership.user_id,
                 channel_name=self.channel_name,
             )
         await self.send_json({"type": "pong"})
 
-    @database_sync_to_async
-    def _conversations(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": entry.conversation.pk,
-                "kind": entry.conversation.kind,
-                "title": entry.title,
-                "unread": entry.unread,
-                "last_sequence": entry.conversation.last_sequence,
-                "can_write": entry.access.can_write,
-                "closed_because": entry.access.closed_because,
-            }
-            for entry in selectors.conversations_for(self.membership)
-        ]
+    def _conversation(self, conversation_id: Any) -> tuple[Conversation, Access]:
+        """A conversation the user reads (Http404 otherwise): from what the socket knows while
+        that is fresh, else from the database. Runs on a database thread."""
+        known = self.known.get(conversation_id) if isinstance(conversation_id, int) else None
+        if known and time.monotonic() - known.checked_at < self.ACCESS_FRESH_SECONDS:
+            return known.conversation, known.access
+        conversation, access = selectors.get_conversation_for(self.membership, conversation_id)
+        self.known[conversation.pk] = Known(conversation, access, time.monotonic())
+        return conversation, access
 
     # Frames from the client -----------------------------------------------------------------
 
@@ -123,7 +157,7 @@ class ChatConsumer(MemberSocket):
             await self.send_error(_error_text(error), **extra)
 
     async def frame_send(self, frame: dict) -> None:
-        message, created = await self._send(frame)
+        message, created = await self.database(self._send, frame)
         await self.send_json(
             {
                 "type": "sent",
@@ -133,23 +167,22 @@ class ChatConsumer(MemberSocket):
             }
         )
 
-    @database_sync_to_async
     def _send(self, frame: dict) -> tuple[dict, bool]:
-        conversation, _ = selectors.get_conversation_for(self.membership, frame.get("conversation"))
+        conversation, access = self._conversation(frame.get("conversation"))
         message, created = services.message_send(
             membership=self.membership,
             conversation=conversation,
+            access=access,
             body=frame.get("body"),
             client_key=frame.get("client_key", ""),
         )
         return services.message_payload(message), created
 
     async def frame_sync(self, frame: dict) -> None:
-        await self.send_json(await self._history(frame))
+        await self.send_json(await self.database(self._history, frame))
 
-    @database_sync_to_async
     def _history(self, frame: dict) -> dict:
-        conversation, _ = selectors.get_conversation_for(self.membership, frame.get("conversation"))
+        conversation, _ = self._conversation(frame.get("conversation"))
         after = frame.get("after")
         if after is not None and (
             isinstance(after, bool) or not isinstance(after, int) or after < 0
@@ -164,17 +197,19 @@ class ChatConsumer(MemberSocket):
         }
 
     async def frame_read(self, frame: dict) -> None:
-        await self._read(frame)
+        await self.database(self._read, frame)
 
-    @database_sync_to_async
     def _read(self, frame: dict) -> None:
-        conversation, _ = selectors.get_conversation_for(self.membership, frame.get("conversation"))
+        conversation, access = self._conversation(frame.get("conversation"))
         services.conversation_mark_read(
-            membership=self.membership, conversation=conversation, sequence=frame.get("sequence")
+            membership=self.membership,
+            conversation=conversation,
+            sequence=frame.get("sequence"),
+            access=access,
         )
 
     async def frame_typing(self, frame: dict) -> None:
-        conversation_id = await self._writable(frame)
+        conversation_id = await self.database(self._writable, frame)
         await self.channel_layer.group_send(
             conversation_group_name(self.membership.organization_id, conversation_id),
             {
@@ -185,34 +220,24 @@ class ChatConsumer(MemberSocket):
             },
         )
 
-    @database_sync_to_async
     def _writable(self, frame: dict) -> int:
-        conversation, access = selectors.get_conversation_for(
-            self.membership, frame.get("conversation")
-        )
+        conversation, access = self._conversation(frame.get("conversation"))
         if not access.can_write:
             raise ValidationError(access.closed_because)
         return conversation.pk
 
     async def frame_edit(self, frame: dict) -> None:
-        await self._change(frame, delete=False)
+        await self.database(self._change, frame, delete=False)
 
     async def frame_delete(self, frame: dict) -> None:
-        await self._change(frame, delete=True)
+        await self.database(self._change, frame, delete=True)
 
-    @database_sync_to_async
     def _change(self, frame: dict, *, delete: bool) -> None:
         message_id = frame.get("message")
-        with organization_scope(self.membership.organization):
-            message = (
-                Message.objects.select_related("conversation", "sender")
-                .filter(pk=message_id if isinstance(message_id, int) else None)
-                .first()
-            )
-        if message is None:
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
             raise Http404("No such message.")
-        # Raises Http404 for a conversation the user cannot read.
-        selectors.get_conversation_for(self.membership, message.conversation_id)
+        # Raises Http404 for a message of a conversation the user cannot read.
+        message = selectors.get_message_for(self.membership, message_id)
         if delete:
             services.message_delete(membership=self.membership, message=message)
         else:

@@ -19,10 +19,13 @@ TOUCH_EVERY = timedelta(seconds=50)
 
 
 def connection_open(*, organization: Organization, user_id: int, channel_name: str) -> None:
+    """One insert: every socket has a channel name of its own."""
     with organization_scope(organization):
-        ChatConnection.objects.update_or_create(
+        ChatConnection.objects.create(
+            organization=organization,
+            user_id=user_id,
             channel_name=channel_name,
-            defaults={"organization": organization, "user_id": user_id, "seen_at": timezone.now()},
+            seen_at=timezone.now(),
         )
 
 

@@ -10,18 +10,20 @@ import asyncio
 import hashlib
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connections, transaction
 
 from organizations.access import missing_required_mfa
-from organizations.models import Membership, Organization
-from organizations.scope import organization_scope
+from organizations.models import Membership
 
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
@@ -36,7 +38,24 @@ def session_fingerprint(session_key: str | None) -> str | None:
     return hashlib.sha256(session_key.encode()).hexdigest() if session_key else None
 
 
-def group_send_now(sends: list[tuple[str, dict[str, Any]]]) -> None:
+GroupSend = tuple[str, dict[str, Any]]
+_collected_sends: ContextVar[list[GroupSend] | None] = ContextVar("collected_sends", default=None)
+
+
+@contextmanager
+def group_sends_collected() -> Iterator[list[GroupSend]]:
+    """Within the block, group_send_now keeps the sends in the yielded list instead of sending
+    them: a socket that ran a service on a database thread then sends them from its own event
+    loop, without holding that thread while Redis answers."""
+    sends: list[GroupSend] = []
+    token = _collected_sends.set(sends)
+    try:
+        yield sends
+    finally:
+        _collected_sends.reset(token)
+
+
+def group_send_now(sends: list[GroupSend]) -> None:
     """Send messages to channel-layer groups from synchronous code (services, tasks), at most
     once each: the layer does not retry, clients catch up from the database.
 
@@ -44,6 +63,10 @@ def group_send_now(sends: list[tuple[str, dict[str, Any]]]) -> None:
     started from async code, a browser-test driver); async_to_sync refuses that thread, so the
     sends then go from a short-lived thread of their own."""
     if not sends:
+        return
+    collector = _collected_sends.get()
+    if collector is not None:
+        collector.extend(sends)
         return
     layer = get_channel_layer()
 
@@ -94,21 +117,35 @@ def sockets_refresh_access(*, organization_id: int, user_ids: Iterable[int]) -> 
     )
 
 
-@database_sync_to_async
-def socket_membership(user, org_slug: str) -> Membership | None:
-    """The connecting user's membership of the organisation in the URL, or None (refuse)."""
+def _socket_membership(user, org_slug: str) -> Membership | None:
+    """The connecting user's membership of the organisation in the URL, or None (refuse).
+    One query: the organisation is named by its slug, the user is the socket's own."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    organization = Organization.objects.filter(slug=org_slug).first()
-    if organization is None:
+    membership = (
+        Membership.all_organizations.select_related("organization", "user")
+        .filter(organization__slug=org_slug, user_id=user.pk)
+        .first()
+    )
+    if membership is None or not membership.user.is_active:
         return None
-    with organization_scope(organization):
-        membership = (
-            Membership.objects.select_related("organization", "user").filter(user=user).first()
-        )
-    if membership is not None and missing_required_mfa(membership):
+    if missing_required_mfa(membership):
         return None
     return membership
+
+
+socket_membership = database_sync_to_async(_socket_membership)
+
+
+def _release_connections() -> None:
+    """Django's clean-up after a unit of work (close broken or too old connections), without
+    its once-per-request health check: that would cost every socket frame a `SELECT 1`. A
+    connection that broke meanwhile fails one frame and is closed here; the next one reconnects."""
+    for connection in connections.all(initialized_only=True):
+        checked = connection.health_check_done
+        connection.close_if_unusable_or_obsolete()
+        if connection.connection is not None:
+            connection.health_check_done = checked
 
 
 class MemberSocket(AsyncWebsocketConsumer):
@@ -122,6 +159,37 @@ class MemberSocket(AsyncWebsocketConsumer):
 
     user_group: str | None = None
     max_frame_bytes = 16 * 1024
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As channels dispatches, without its clean-up of database connections before every
+        event: that sends each delivered chat message through the process's one database
+        thread. Database work here runs in `database`, which cleans up around itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def database(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run `function` (ORM work, services) on a worker thread, then send what it broadcast
+        from this socket's event loop. Not the thread-sensitive single database thread: one busy
+        socket must not hold up every other socket of the process."""
+
+        def call() -> tuple[Any, BaseException | None, list[GroupSend]]:
+            with group_sends_collected() as sends:
+                try:
+                    return function(*args, **kwargs), None, sends
+                except Exception as error:
+                    # Raised again on the event loop, after the sends.
+                    return None, error, sends
+                finally:
+                    _release_connections()
+
+        result, error, sends = await sync_to_async(call, thread_sensitive=False)()
+        for group, message in sends:
+            await self.channel_layer.group_send(group, message)
+        if error is not None:
+            raise error
+        return result
 
     async def connect(self) -> None:
         user = self.scope.get("user")

@@ -145,8 +145,9 @@ def test_app_services_wait_for_healthy_postgres_and_redis(
 
 def test_web_migrates_before_serving(compose: dict[str, Any]) -> None:
     command = " ".join(_strings(compose["services"]["web"]["command"]))
-    assert command.index("migrate") < command.index("daphne")
-    assert "mentorship.asgi:application" in command
+    # `manage.py serve` runs daphne with the ASGI application, a process per WEB_PROCESSES.
+    assert command.index("migrate") < command.index("manage.py serve")
+    assert "--processes" in command
 
 
 def test_beat_uses_the_database_scheduler(compose: dict[str, Any]) -> None:

@@ -126,14 +126,11 @@ else:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 2000}],
-                "prefix": "mentorship",
-                "capacity": 1500,
-                "expiry": 60,
-                "group_expiry": 86400,
-            },
+            # Publish/subscribe: one PUBLISH per group message whatever the group's size, and
+            # each process hears only the groups its sockets joined. At most once, as the chat
+            # assumes anyway (clients resync from the database).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "mentorship"},
         }
     }
 else:

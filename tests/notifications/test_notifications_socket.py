@@ -118,23 +118,25 @@ async def test_invalid_frames_get_an_error_frame_and_the_socket_stays_open(world
 
 
 async def test_redis_channel_layer_delivers_across_layer_instances(world, redis_url, settings):
-    """With REDIS_URL the layer is channels-redis: a group send from another process reaches the socket."""
-    from channels_redis.core import RedisChannelLayer
+    """With REDIS_URL the layer is channels-redis (publish/subscribe): a group send from another
+    process reaches the socket."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
 
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    assert backend == "channels_redis.pubsub.RedisPubSubChannelLayer"
     cookie = await _session_cookie(world.alpha_member)
     communicator, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
     assert connected
     await communicator.receive_json_from(timeout=5)
     # A separate layer instance stands for a Celery worker or another web process.
-    other_process_layer = RedisChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"])
+    other_process_layer = RedisPubSubChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"])
     group = user_group_name(world.alpha.pk, world.alpha_member.pk)
     await other_process_layer.group_send(
         group, {"type": "notification.message", "notification": {"id": 7}}
     )
     assert (await communicator.receive_json_from(timeout=5))["notification"] == {"id": 7}
     await communicator.disconnect()
-    await other_process_layer.close_pools()
+    await other_process_layer.flush()
 
 
 async def test_staff_without_required_mfa_is_refused(world):

@@ -1,0 +1,42 @@
+"""Settings of the chat benchmark's servers: the app's base settings unchanged, except
+
+- the channel layer, chosen by BENCH_CHANNEL_LAYER: "redis" (the app's own Redis layer, as
+  REDIS_URL configures it) or "inmemory" (channels.layers.InMemoryChannelLayer);
+- every Redis key the server writes (channel layer, cache, Celery broker) starts with
+  BENCH_REDIS_PREFIX, so the benchmark deletes exactly what it created.
+"""
+
+import copy
+
+from django.core.exceptions import ImproperlyConfigured
+
+from mentorship.settings.base import *  # noqa: F403
+from mentorship.settings.base import (
+    CACHES,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    CHANNEL_LAYERS,
+    REDIS_URL,
+    env,
+)
+
+BENCH_REDIS_PREFIX = env.str("BENCH_REDIS_PREFIX", default="bench-chat:")
+BENCH_CHANNEL_LAYER = env.str("BENCH_CHANNEL_LAYER", default="redis")
+
+if not REDIS_URL:
+    raise ImproperlyConfigured("The chat benchmark needs REDIS_URL.")
+if BENCH_CHANNEL_LAYER == "inmemory":
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+elif BENCH_CHANNEL_LAYER == "redis":
+    CHANNEL_LAYERS = copy.deepcopy(CHANNEL_LAYERS)
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = BENCH_REDIS_PREFIX
+else:
+    raise ImproperlyConfigured(
+        f"BENCH_CHANNEL_LAYER is redis or inmemory, not {BENCH_CHANNEL_LAYER!r}."
+    )
+
+CACHES = copy.deepcopy(CACHES)
+CACHES["default"]["KEY_PREFIX"] = BENCH_REDIS_PREFIX
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "global_keyprefix": BENCH_REDIS_PREFIX,
+}
