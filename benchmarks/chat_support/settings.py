@@ -40,3 +40,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,
     "global_keyprefix": BENCH_REDIS_PREFIX,
 }
+
+# A diagnostic: BENCH_GC=off runs the servers without the garbage collector, BENCH_GC=a,b,c with
+# those collection thresholds, to see the collector's share of the latency tail.
+if env.str("BENCH_GC", default=""):
+    import gc
+
+    if env.str("BENCH_GC") == "off":
+        gc.disable()
+    else:
+        gc.set_threshold(*[int(x) for x in env.str("BENCH_GC").split(",")])
