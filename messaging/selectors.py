@@ -181,19 +181,14 @@ def conversations_for(membership: Membership) -> list[ConversationEntry]:
     user_id = membership.user_id
     organization = membership.organization
     with organization_scope(organization):
-        as_mentee = MentorshipMentee.objects.filter(mentee__user_id=user_id).values("mentorship_id")
-        mentorships = list(
-            Mentorship.objects.filter(Q(mentor__user_id=user_id) | Q(pk__in=as_mentee))
-            .select_related("mentor", "cohort__program")
-            .prefetch_related("members__mentee")
-        )
         assigned = assigned_program_ids(membership)
-        taking_part = Enrolment.objects.filter(user_id=user_id, state__in=TAKING_PART)
-        cohorts = list(
-            Cohort.objects.filter(
-                Q(pk__in=taking_part.values("cohort_id")) | Q(program_id__in=assigned)
-            ).select_related("program")
+        mentorships, cohorts = _listed_subjects(user_id, assigned)
+        mentorships = list(
+            mentorships.select_related("mentor", "cohort__program").prefetch_related(
+                "members__mentee"
+            )
         )
+        cohorts = list(cohorts.select_related("program"))
         programs = {c.program_id: c.program for c in cohorts}
         conversations = _open_conversations(organization, mentorships, cohorts, programs)
         read = dict(
@@ -243,15 +238,12 @@ def unread_total(membership: Membership) -> int:
     same conversations as their list (conversations_for)."""
     user_id = membership.user_id
     with organization_scope(membership.organization):
-        as_mentee = MentorshipMentee.objects.filter(mentee__user_id=user_id).values("mentorship_id")
-        mentorships = Mentorship.objects.filter(Q(mentor__user_id=user_id) | Q(pk__in=as_mentee))
-        taking_part = Enrolment.objects.filter(user_id=user_id, state__in=TAKING_PART)
-        cohorts = Cohort.objects.filter(Q(pk__in=taking_part.values("cohort_id")))
-        if membership.role in (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER):
-            assigned = ProgramManager.objects.filter(user_id=user_id).values("program_id")
-            cohorts = Cohort.objects.filter(
-                Q(pk__in=taking_part.values("cohort_id")) | Q(program_id__in=assigned)
-            )
+        assigned = (
+            ProgramManager.objects.filter(user_id=user_id).values("program_id")
+            if membership.role in ASSIGNABLE_ROLES
+            else []
+        )
+        mentorships, cohorts = _listed_subjects(user_id, assigned)
         read = ReadState.objects.filter(conversation=OuterRef("pk"), user_id=user_id).values(
             "last_read_sequence"
         )[:1]
@@ -268,10 +260,27 @@ def unread_total(membership: Membership) -> int:
     return max(total or 0, 0)
 
 
+def _listed_subjects(user_id: int, assigned) -> tuple[QuerySet[Mentorship], QuerySet[Cohort]]:
+    """The mentorships and cohorts whose conversations are on a member's list: those they are
+    in, and the cohorts of the programs they run (`assigned`: program ids or a subquery of
+    them). Unevaluated; build them inside the organisation's scope."""
+    as_mentee = MentorshipMentee.objects.filter(mentee__user_id=user_id).values("mentorship_id")
+    mentorships = Mentorship.objects.filter(Q(mentor__user_id=user_id) | Q(pk__in=as_mentee))
+    taking_part = Enrolment.objects.filter(user_id=user_id, state__in=TAKING_PART)
+    cohorts = Cohort.objects.filter(
+        Q(pk__in=taking_part.values("cohort_id")) | Q(program_id__in=assigned)
+    )
+    return mentorships, cohorts
+
+
+# Owners, admins and program managers have the chats of the programs assigned to them listed.
+ASSIGNABLE_ROLES = (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER)
+
+
 def assigned_program_ids(membership: Membership) -> set[int]:
     """Programs the member runs by assignment (a program manager, or an owner or admin who was
     assigned too): their group chats and announcements are on the member's list."""
-    if membership.role not in (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER):
+    if membership.role not in ASSIGNABLE_ROLES:
         return set()
     with organization_scope(membership.organization):
         return set(

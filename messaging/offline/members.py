@@ -12,12 +12,10 @@ from messaging.models import (
     Conversation,
     ConversationKind,
 )
-from organizations.models import MEMBER_MANAGER_ROLES, Membership, Organization, Role
+from messaging.selectors import ASSIGNABLE_ROLES
+from organizations.models import Membership, Organization
 from organizations.scope import organization_scope
 from programs.models import Cohort, Enrolment, Mentorship, ProgramManager
-
-# Owners and admins have their assigned programs' chats on their list too (assigned_program_ids).
-ASSIGNABLE_ROLES = (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER)
 
 
 def conversation_member_ids(
