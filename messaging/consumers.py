@@ -58,6 +58,25 @@ class Known:
     checked_at: float
 
 
+def _kept(conversation: Conversation, organization) -> Conversation:
+    """What a socket keeps of a conversation between frames: the columns its frames use (the
+    services need the id, kind and organisation), not the graph of mentorship, members, cohort
+    and program that access was worked out from. A process holds a thousand sockets' worth of
+    this, and the garbage collector walks all of it on every full collection."""
+    kept = Conversation(
+        id=conversation.pk,
+        organization=organization,
+        kind=conversation.kind,
+        mentorship_id=conversation.mentorship_id,
+        cohort_id=conversation.cohort_id,
+        program_id=conversation.program_id,
+        last_sequence=conversation.last_sequence,
+    )
+    kept._state.adding = False
+    kept._state.db = conversation._state.db
+    return kept
+
+
 class ChatConsumer(MemberSocket):
     # How long a socket trusts what it knows of a conversation before reading it again. Changes
     # reach open sockets at once (access.changed); this bounds the damage of a lost event.
@@ -92,9 +111,11 @@ class ChatConsumer(MemberSocket):
         entries = await self.database(selectors.conversations_for, self.membership)
         now = time.monotonic()
         self.known = {}
+        organization = self.membership.organization
         for entry in entries:
-            entry.conversation.organization = self.membership.organization
-            self.known[entry.conversation.pk] = Known(entry.conversation, entry.access, now)
+            self.known[entry.conversation.pk] = Known(
+                _kept(entry.conversation, organization), entry.access, now
+            )
         wanted = {
             conversation_id: conversation_group_name(
                 self.membership.organization_id, conversation_id
@@ -143,8 +164,9 @@ class ChatConsumer(MemberSocket):
         if known and time.monotonic() - known.checked_at < self.ACCESS_FRESH_SECONDS:
             return known.conversation, known.access
         conversation, access = selectors.get_conversation_for(self.membership, conversation_id)
-        self.known[conversation.pk] = Known(conversation, access, time.monotonic())
-        return conversation, access
+        kept = _kept(conversation, self.membership.organization)
+        self.known[conversation.pk] = Known(kept, access, time.monotonic())
+        return kept, access
 
     # Frames from the client -----------------------------------------------------------------
 

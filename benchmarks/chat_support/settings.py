@@ -42,11 +42,38 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 
 # A diagnostic: BENCH_GC=off runs the servers without the garbage collector, BENCH_GC=a,b,c with
-# those collection thresholds, to see the collector's share of the latency tail.
+# those collection thresholds instead of the app's SERVER_GC_THRESHOLDS, BENCH_GC=default with
+# CPython's own, to see the collector's share of the latency tail.
 if env.str("BENCH_GC", default=""):
     import gc
 
     if env.str("BENCH_GC") == "off":
         gc.disable()
+    elif env.str("BENCH_GC") == "default":
+        SERVER_GC_THRESHOLDS = None
     else:
-        gc.set_threshold(*[int(x) for x in env.str("BENCH_GC").split(",")])
+        SERVER_GC_THRESHOLDS = tuple(int(x) for x in env.str("BENCH_GC").split(","))
+
+# Another: BENCH_GC_LOG=<path> has each server process append its full collections (and any
+# collection of 1 ms or more) to <path>.<pid>: when, which generation, how long.
+if env.str("BENCH_GC_LOG", default=""):
+    import gc
+    import os
+    import time
+
+    gc_log = open(f"{env.str('BENCH_GC_LOG')}.{os.getpid()}", "a")  # noqa: SIM115 - process-long
+    gc_started = [0.0]
+
+    def gc_timer(phase, info):
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+            return
+        ms = (time.perf_counter() - gc_started[0]) * 1000
+        if ms >= 1 or info["generation"] == 2:
+            gc_log.write(
+                f"{time.time():.3f} generation {info['generation']} {ms:.1f} ms "
+                f"collected {info['collected']}\n"
+            )
+            gc_log.flush()
+
+    gc.callbacks.append(gc_timer)

@@ -65,6 +65,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "mentorship.urls"
 ASGI_APPLICATION = "mentorship.asgi.application"
+# The garbage collector's thresholds in ASGI server processes (mentorship/asgi.py says why);
+# None keeps CPython's (700, 10, 10).
+SERVER_GC_THRESHOLDS = (10_000, 10, 10)
 WSGI_APPLICATION = None
 
 TEMPLATES = [
