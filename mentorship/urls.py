@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("matching.urls")),
     path("", include("messaging.urls")),
+    path("", include("goals.urls")),
+    path("", include("meetings.urls")),
     path("api/v1/", include("mentorship.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("programs.api.urls")),
     path("", include("matching.api.urls")),
     path("", include("messaging.api.urls")),
+    path("", include("goals.api.urls")),
+    path("", include("meetings.api.urls")),
 ]

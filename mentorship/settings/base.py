@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "programs",
     "matching",
     "messaging",
+    "goals",
+    "meetings",
     "notifications",
     # Last: the project package itself, for commands that draw on every app (seed_demo).
     "mentorship",

@@ -547,3 +547,9 @@ WEBSOCKET_ROUTES: dict[str, str] = {
     "ws_notifications": "/ws/o/{org_slug}/notifications/",
     "ws_chat": "/ws/o/{org_slug}/chat/",
 }
+
+# Each app's routes, declared beside its tests' helpers (they build on the helpers above).
+from tests.security.routes_goals import GOAL_ROUTES  # noqa: E402
+from tests.security.routes_meetings import MEETING_ROUTES  # noqa: E402
+
+TENANT_ROUTES |= GOAL_ROUTES | MEETING_ROUTES

@@ -1,0 +1,3 @@
+"""Goals API routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Goals web routes."""
+
+app_name = "goals"
+
+urlpatterns: list = []

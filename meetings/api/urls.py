@@ -1,0 +1,3 @@
+"""Meetings API routes."""
+
+urlpatterns: list = []

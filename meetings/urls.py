@@ -1,0 +1,5 @@
+"""Meetings web routes."""
+
+app_name = "meetings"
+
+urlpatterns: list = []
