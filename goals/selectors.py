@@ -1,0 +1,169 @@
+"""Every read of the goals app. Each takes the reading member and answers 404 for what they may
+not see, whether it is missing, in another organisation or simply not theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from goals.access import Viewer, viewer_of
+from goals.models import (
+    CheckIn,
+    Goal,
+    GoalTemplate,
+    Milestone,
+    MilestoneComment,
+    ProgramMilestone,
+    RelationshipMilestone,
+)
+from goals.services.check_ins import CheckInDue, check_in_due
+from goals.services.program import program_goal_settings
+from organizations.models import Membership
+from organizations.scope import organization_scope
+from programs import selectors as program_selectors
+from programs.models import Enrolment, Mentorship, Program
+
+
+def get_mentorship_for(membership: Membership, mentorship_id: int) -> tuple[Mentorship, Viewer]:
+    """The mentorship (with mentor, mentees, cohort and program) and how the member sees it."""
+    mentorship = program_selectors.get_mentorship_for(membership, mentorship_id)
+    viewer = viewer_of(membership, mentorship)
+    if viewer is None:
+        raise Http404("No such mentorship.")
+    return mentorship, viewer
+
+
+def _mentorship_related() -> tuple[str, ...]:
+    return ("mentorship__mentor__user", "mentorship__cohort__program", "mentee__user")
+
+
+def get_goal_for(membership: Membership, goal_id: int) -> tuple[Goal, Viewer]:
+    with organization_scope(membership.organization):
+        goal = (
+            Goal.objects.select_related(*_mentorship_related())
+            .prefetch_related("mentorship__members__mentee__user")
+            .filter(pk=goal_id)
+            .first()
+            if str(goal_id).isdigit()
+            else None
+        )
+    viewer = viewer_of(membership, goal.mentorship) if goal is not None else None
+    if viewer is None:
+        raise Http404("No such goal.")
+    return goal, viewer
+
+
+def get_milestone_for(membership: Membership, milestone_id: int) -> tuple[Milestone, Viewer]:
+    with organization_scope(membership.organization):
+        milestone = (
+            Milestone.objects.select_related(*(f"goal__{path}" for path in _mentorship_related()))
+            .prefetch_related("goal__mentorship__members__mentee__user")
+            .filter(pk=milestone_id)
+            .first()
+            if str(milestone_id).isdigit()
+            else None
+        )
+    viewer = viewer_of(membership, milestone.goal.mentorship) if milestone is not None else None
+    if viewer is None:
+        raise Http404("No such milestone.")
+    return milestone, viewer
+
+
+def get_relationship_milestone_for(
+    membership: Membership, milestone_id: int
+) -> tuple[RelationshipMilestone, Viewer]:
+    with organization_scope(membership.organization):
+        milestone = (
+            RelationshipMilestone.objects.select_related(
+                "mentorship__mentor__user", "mentorship__cohort__program"
+            )
+            .prefetch_related("mentorship__members__mentee__user")
+            .filter(pk=milestone_id)
+            .first()
+            if str(milestone_id).isdigit()
+            else None
+        )
+    viewer = viewer_of(membership, milestone.mentorship) if milestone is not None else None
+    if viewer is None:
+        raise Http404("No such milestone.")
+    return milestone, viewer
+
+
+def goals_of(mentorship: Mentorship) -> list[Goal]:
+    """The mentorship's goals, each with its milestones (and their comments) loaded."""
+    with organization_scope(mentorship.organization):
+        return list(
+            Goal.objects.filter(mentorship=mentorship)
+            .select_related("mentee")
+            .prefetch_related(
+                Prefetch(
+                    "milestones",
+                    queryset=Milestone.objects.prefetch_related(
+                        Prefetch(
+                            "comments",
+                            queryset=MilestoneComment.objects.select_related("author"),
+                        )
+                    ),
+                )
+            )
+        )
+
+
+def goal_history(goal: Goal, limit: int = 20) -> list:
+    with organization_scope(goal.mentorship.organization):
+        return list(goal.history.select_related("user")[:limit])
+
+
+def relationship_milestones_of(mentorship: Mentorship) -> list[RelationshipMilestone]:
+    with organization_scope(mentorship.organization):
+        return list(RelationshipMilestone.objects.filter(mentorship=mentorship))
+
+
+def goal_templates_of(program: Program) -> list[GoalTemplate]:
+    with organization_scope(program.organization):
+        return list(GoalTemplate.objects.filter(program=program))
+
+
+def program_milestones_of(program: Program) -> list[ProgramMilestone]:
+    with organization_scope(program.organization):
+        return list(ProgramMilestone.objects.filter(program=program))
+
+
+def check_ins_of(mentorship: Mentorship, limit: int | None = None) -> list[CheckIn]:
+    with organization_scope(mentorship.organization):
+        check_ins = CheckIn.objects.filter(mentorship=mentorship).select_related("author")
+        return list(check_ins[:limit] if limit else check_ins)
+
+
+@dataclass(frozen=True)
+class PersonCheckIns:
+    enrolment: Enrolment
+    due: CheckInDue | None  # None: check-ins are off for the program, or the mentorship ended
+
+
+def check_in_schedule(mentorship: Mentorship, check_ins: list[CheckIn]) -> list[PersonCheckIns]:
+    """When each person of the pair next checks in, and whether they are late. `check_ins` are
+    the mentorship's (as check_ins_of reads them)."""
+    settings = program_goal_settings(mentorship.cohort.program)
+    people = [mentorship.mentor, *(member.mentee for member in mentorship.members.all())]
+    today = timezone.localdate()
+    last_period: dict[int, int] = {}
+    for check_in in check_ins:
+        last_period[check_in.author_id] = max(
+            last_period.get(check_in.author_id, 0), check_in.period
+        )
+    schedule = []
+    for enrolment in people:
+        due = None
+        if settings.enabled and mentorship.is_open:
+            due = check_in_due(
+                started_on=mentorship.started_on,
+                cadence_days=settings.cadence_days,
+                last_period=last_period.get(enrolment.user_id),
+                today=today,
+            )
+        schedule.append(PersonCheckIns(enrolment=enrolment, due=due))
+    return schedule
