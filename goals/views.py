@@ -162,6 +162,7 @@ def _goal_page(
     )
     if editable:
         edit_form = edit_form or GoalForm(
+            prefix="edit",
             initial={
                 "title": goal.title, "measure": goal.measure, "why": goal.why,
                 "target_date": goal.target_date, "progress_source": goal.progress_source,
@@ -204,7 +205,7 @@ def goal_detail(request: HttpRequest, goal_id: int, *, membership: Membership):
 @require_POST
 def goal_edit(request: HttpRequest, goal_id: int, *, membership: Membership):
     goal, viewer = selectors.get_goal_for(membership, goal_id)
-    form = GoalForm(request.POST)
+    form = GoalForm(request.POST, prefix="edit")
     save = lambda: services.goal_update(actor=membership, goal=goal, text=form.goal_text())  # noqa: E731
     if _save(request, form, save, "Goal saved."):
         return redirect(_goal_url(membership, goal.pk))
