@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from goals.access import Viewer, viewer_of
 from goals.models import (
     CheckIn,
     Goal,
+    GoalProgressEntry,
     GoalTemplate,
     Milestone,
     MilestoneComment,
@@ -30,6 +31,8 @@ from programs.models import Enrolment, Mentorship, Program
 def get_mentorship_for(membership: Membership, mentorship_id: int) -> tuple[Mentorship, Viewer]:
     """The mentorship (with mentor, mentees, cohort and program) and how the member sees it."""
     mentorship = program_selectors.get_mentorship_for(membership, mentorship_id)
+    # Read within the member's organisation: the reads that follow scope to it as it is.
+    mentorship.organization = membership.organization
     viewer = viewer_of(membership, mentorship)
     if viewer is None:
         raise Http404("No such mentorship.")
@@ -53,6 +56,7 @@ def get_goal_for(membership: Membership, goal_id: int) -> tuple[Goal, Viewer]:
     viewer = viewer_of(membership, goal.mentorship) if goal is not None else None
     if viewer is None:
         raise Http404("No such goal.")
+    goal.organization = goal.mentorship.organization = membership.organization
     return goal, viewer
 
 
@@ -167,3 +171,76 @@ def check_in_schedule(mentorship: Mentorship, check_ins: list[CheckIn]) -> list[
             )
         schedule.append(PersonCheckIns(enrolment=enrolment, due=due))
     return schedule
+
+
+# Reads of the API -----------------------------------------------------------------------------
+
+
+def get_program_of_pairs_for(membership: Membership, program_id: int) -> Program:
+    """A program the member sees (they run it, or their role sees every program) or takes part
+    in (enrolled in one of its cohorts): its pairs start their goals from its templates. 404
+    for anyone else."""
+    try:
+        return program_selectors.get_program_for(membership, program_id)
+    except Http404:
+        pass
+    with organization_scope(membership.organization):
+        program = (
+            Program.objects.filter(pk=program_id, cohorts__enrolments__user_id=membership.user_id)
+            .distinct()
+            .first()
+        )
+    if program is None:
+        raise Http404("No such program.")
+    program.organization = membership.organization
+    return program
+
+
+def _milestones_with_comments() -> Prefetch:
+    return Prefetch(
+        "milestones",
+        queryset=Milestone.objects.prefetch_related(
+            Prefetch("comments", queryset=MilestoneComment.objects.select_related("author"))
+        ),
+    )
+
+
+def with_milestones(goal: Goal) -> Goal:
+    """The goal with its milestones (and their comments) loaded, as goals_of loads them."""
+    with organization_scope(goal.mentorship.organization):
+        prefetch_related_objects([goal], _milestones_with_comments())
+    return goal
+
+
+def milestones_of(goal: Goal) -> list[Milestone]:
+    """The goal's milestones, by due date, each with its comments loaded."""
+    return list(with_milestones(goal).milestones.all())
+
+
+def milestone_comments_of(milestone: Milestone) -> QuerySet[MilestoneComment]:
+    with organization_scope(milestone.goal.mentorship.organization):
+        return MilestoneComment.objects.filter(milestone=milestone).select_related("author")
+
+
+def goal_history_entries(goal: Goal) -> QuerySet[GoalProgressEntry]:
+    """The goal's whole history, newest first."""
+    with organization_scope(goal.mentorship.organization):
+        return GoalProgressEntry.objects.filter(goal=goal).select_related("user")
+
+
+def get_goal_template_in(program: Program, template_id: int) -> GoalTemplate:
+    with organization_scope(program.organization):
+        template = GoalTemplate.objects.filter(program=program, pk=template_id).first()
+    if template is None:
+        raise Http404("No such goal template.")
+    template.program = program
+    return template
+
+
+def get_program_milestone_in(program: Program, milestone_id: int) -> ProgramMilestone:
+    with organization_scope(program.organization):
+        milestone = ProgramMilestone.objects.filter(program=program, pk=milestone_id).first()
+    if milestone is None:
+        raise Http404("No such milestone.")
+    milestone.program = program
+    return milestone

@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
         # A question's kind keeps the name it was published under.
         "KindEnum": "programs.models.QuestionKind",
         "ConversationKindEnum": "messaging.models.ConversationKind",
+        "GoalStatusEnum": "goals.models.GoalStatus",
     },
 }
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from organizations.scope import organization_scope
 from tests.conftest import CANARY, World
-from tests.security.routes import TenantRoute, _matching, _program
+from tests.security.routes import TenantRoute, _bravo_program, _matching, _program
 
 
 def _goals(world: World) -> dict:
@@ -105,4 +105,24 @@ GOAL_ROUTES: dict[str, TenantRoute] = {
         _program_and(milestone_id="program_milestone_id")
     ),
     "goals:check_in_settings": TenantRoute(_program_and()),
+    "api_goals": TenantRoute(_MENTORSHIP),
+    "api_relationship_milestones": TenantRoute(_MENTORSHIP),
+    "api_check_ins": TenantRoute(_MENTORSHIP),
+    "api_goal": TenantRoute(_GOAL),
+    "api_goal_progress": TenantRoute(_GOAL),
+    "api_goal_status": TenantRoute(_GOAL),
+    "api_goal_share": TenantRoute(_GOAL),
+    "api_goal_history": TenantRoute(_GOAL),
+    "api_goal_milestones": TenantRoute(_GOAL),
+    "api_milestone": TenantRoute(_MILESTONE),
+    "api_milestone_complete": TenantRoute(_MILESTONE),
+    "api_milestone_comments": TenantRoute(_MILESTONE),
+    "api_relationship_milestone_complete": TenantRoute(_STEP),
+    "api_goal_templates": TenantRoute(
+        _program_and(), is_list=True, bravo_list_kwargs=_bravo_program
+    ),
+    "api_goal_template": TenantRoute(_program_and(template_id="template_id")),
+    "api_program_milestones": TenantRoute(_program_and()),
+    "api_program_milestone": TenantRoute(_program_and(milestone_id="program_milestone_id")),
+    "api_check_in_settings": TenantRoute(_program_and()),
 }
