@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -33,7 +35,7 @@ from messaging.models import (
     MessageReport,
     ReadState,
 )
-from organizations.models import MEMBER_MANAGER_ROLES, Membership, Role
+from organizations.models import MEMBER_MANAGER_ROLES, Membership, Organization, Role
 from organizations.scope import organization_scope
 from programs.models import (
     Cohort,
@@ -371,4 +373,27 @@ def read_positions(conversation: Conversation, *, except_user_id: int) -> list[R
             .exclude(user_id=except_user_id)
             .select_related("user")
             .order_by("user__full_name")
+        )
+
+
+def last_message_at_by_mentorship(
+    organization: Organization, mentorship_ids: Iterable[int]
+) -> dict[int, datetime.datetime]:
+    """Mentorship id -> when the last message of its private conversation was sent, in one
+    query. Mentorships whose conversation has no message yet are left out."""
+    with organization_scope(organization):
+        return dict(
+            Conversation.objects.filter(
+                mentorship_id__in=list(mentorship_ids), last_message_at__isnull=False
+            ).values_list("mentorship_id", "last_message_at")
+        )
+
+
+def conversation_id_of_mentorship(organization: Organization, mentorship_id: int) -> int | None:
+    """The id of the mentorship's private conversation (for a link to it), or None."""
+    with organization_scope(organization):
+        return (
+            Conversation.objects.filter(mentorship_id=mentorship_id)
+            .values_list("pk", flat=True)
+            .first()
         )

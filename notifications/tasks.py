@@ -51,7 +51,7 @@ def _announce(organization: Organization, mentorship_id: int) -> None:
         )
     ]
     path = reverse(
-        "programs:mentorship",
+        "relationships:mentorship",
         kwargs={"org_slug": organization.slug, "mentorship_id": mentorship.pk},
     )
     url = settings.SITE_URL.rstrip("/") + path

@@ -8,7 +8,6 @@ prefix = "o/<slug:org_slug>/programs/"
 program = prefix + "<int:program_id>/"
 cohort = program + "cohorts/<int:cohort_id>/"
 question = program + "questions/<int:question_id>/"
-mentorship = "o/<slug:org_slug>/mentorships/<int:mentorship_id>/"
 
 urlpatterns = [
     path(prefix, views.program_list, name="list"),
@@ -45,12 +44,6 @@ urlpatterns = [
         views.enrolment_withdraw,
         name="withdraw",
     ),
-    path(mentorship, views.mentorship_detail, name="mentorship"),
-    path(mentorship + "agreement/", views.agreement_edit, name="agreement_edit"),
-    path(mentorship + "agreement/confirm/", views.agreement_confirm, name="agreement_confirm"),
-    path(mentorship + "status/", views.mentorship_status, name="mentorship_status"),
-    path(mentorship + "end/", views.mentorship_end, name="mentorship_end"),
-    path(mentorship + "end/reason/", views.mentorship_end_reason, name="mentorship_end_reason"),
     path(program + "questions/", views.questions, name="questions"),
     path(program + "questions/new/", views.question_create, name="question_create"),
     path(program + "skills/", views.skills_update, name="skills"),

@@ -8,6 +8,7 @@ Setting DATABASE_URL and REDIS_URL switches to PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "messaging",
     "goals",
     "meetings",
+    "relationships",
     "notifications",
     # Last: the project package itself, for commands that draw on every app (seed_demo).
     "mentorship",
@@ -188,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.email_unread_messages",
         "schedule": 5 * 60,
     },
+    # Each active mentorship's health, kept once a day for the reports' trend.
+    "take-health-snapshots": {
+        "task": "relationships.tasks.take_health_snapshots",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Email: EMAIL_URL, e.g. smtp://user:password@host:587?tls=True; the console otherwise.
@@ -326,6 +333,9 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "programs.models.QuestionKind",
         "ConversationKindEnum": "messaging.models.ConversationKind",
         "GoalStatusEnum": "goals.models.GoalStatus",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "AttendanceEnum": "meetings.models.Attendance",
+        "MeetingActionEnum": "meetings.rules.ACTION_PROBLEMS",
     },
 }
 

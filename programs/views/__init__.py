@@ -7,14 +7,6 @@ from programs.views.cohorts import (
     cohort_edit,
     cohort_status,
 )
-from programs.views.mentorships import (
-    agreement_confirm,
-    agreement_edit,
-    mentorship_detail,
-    mentorship_end,
-    mentorship_end_reason,
-    mentorship_status,
-)
 from programs.views.participants import (
     participant_add,
     participant_edit,
@@ -43,8 +35,6 @@ from programs.views.questions import (
 )
 
 __all__ = [
-    "agreement_confirm",
-    "agreement_edit",
     "apply",
     "cohort_applications",
     "cohort_create",
@@ -54,10 +44,6 @@ __all__ = [
     "enrolment_withdraw",
     "manager_assign",
     "manager_remove",
-    "mentorship_detail",
-    "mentorship_end",
-    "mentorship_end_reason",
-    "mentorship_status",
     "my_programs",
     "participant_add",
     "participant_edit",

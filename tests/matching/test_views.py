@@ -178,10 +178,12 @@ def test_mentorship_page_shows_the_agreement_to_the_pair_only(world, django_asse
         actor=mw.members["mentor0"], request_id=request.pk
     )
     page = reverse(
-        "programs:mentorship", kwargs={"org_slug": "alpha", "mentorship_id": mentorship.pk}
+        "relationships:mentorship", kwargs={"org_slug": "alpha", "mentorship_id": mentorship.pk}
     )
     pair = logged_in_client(mw.members["mentee0"].user)
-    with django_assert_max_num_queries(16):
+    # The home page's own count is asserted in tests/relationships; here the program's goal
+    # settings are also created on this first view (the start event did not run).
+    with django_assert_max_num_queries(36):
         body = pair.get(page).content.decode()
     assert "What we discuss stays between us" in body
     assert "I agree to this" in body
@@ -194,7 +196,8 @@ def test_mentorship_page_shows_the_agreement_to_the_pair_only(world, django_asse
 
     response = pair.post(
         reverse(
-            "programs:agreement_edit", kwargs={"org_slug": "alpha", "mentorship_id": mentorship.pk}
+            "relationships:agreement_edit",
+            kwargs={"org_slug": "alpha", "mentorship_id": mentorship.pk},
         ),
         {
             "channels": [],
@@ -207,7 +210,8 @@ def test_mentorship_page_shows_the_agreement_to_the_pair_only(world, django_asse
     assert "This field is required." in response.content.decode()
     response = pair.post(
         reverse(
-            "programs:mentorship_end", kwargs={"org_slug": "alpha", "mentorship_id": mentorship.pk}
+            "relationships:mentorship_end",
+            kwargs={"org_slug": "alpha", "mentorship_id": mentorship.pk},
         ),
         {"reason": "Our schedules never meet."},
         follow=True,

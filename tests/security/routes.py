@@ -419,12 +419,12 @@ TENANT_ROUTES: dict[str, TenantRoute] = {
     "programs:question_edit": TenantRoute(_question),
     "programs:question_move": TenantRoute(_question),
     "programs:question_delete": TenantRoute(_question),
-    "programs:mentorship": TenantRoute(_pick("mentorship_id")),
-    "programs:agreement_edit": TenantRoute(_pick("mentorship_id")),
-    "programs:agreement_confirm": TenantRoute(_pick("mentorship_id")),
-    "programs:mentorship_status": TenantRoute(_pick("mentorship_id")),
-    "programs:mentorship_end": TenantRoute(_pick("mentorship_id")),
-    "programs:mentorship_end_reason": TenantRoute(_pick("mentorship_id")),
+    "relationships:mentorship": TenantRoute(_pick("mentorship_id")),
+    "relationships:agreement_edit": TenantRoute(_pick("mentorship_id")),
+    "relationships:agreement_confirm": TenantRoute(_pick("mentorship_id")),
+    "relationships:mentorship_status": TenantRoute(_pick("mentorship_id")),
+    "relationships:mentorship_end": TenantRoute(_pick("mentorship_id")),
+    "relationships:mentorship_end_reason": TenantRoute(_pick("mentorship_id")),
     "matching:settings": TenantRoute(_program),
     "matching:runs": TenantRoute(_pick("program_id", "cohort_id")),
     "matching:run_start": TenantRoute(_cohort),
@@ -551,5 +551,6 @@ WEBSOCKET_ROUTES: dict[str, str] = {
 # Each app's routes, declared beside its tests' helpers (they build on the helpers above).
 from tests.security.routes_goals import GOAL_ROUTES  # noqa: E402
 from tests.security.routes_meetings import MEETING_ROUTES  # noqa: E402
+from tests.security.routes_relationships import RELATIONSHIP_ROUTES  # noqa: E402
 
-TENANT_ROUTES |= GOAL_ROUTES | MEETING_ROUTES
+TENANT_ROUTES |= GOAL_ROUTES | MEETING_ROUTES | RELATIONSHIP_ROUTES

@@ -15,6 +15,7 @@ from matching.demo import seed_demo_matching
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
 from programs.demo import DEMO_COHORT, seed_demo_programs
+from relationships.demo import seed_demo_relationships
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Corp"
@@ -85,7 +86,9 @@ class Command(BaseCommand):
             program = seed_demo_programs(
                 owner=staff.get(user__email=f"owner@{DEMO_DOMAIN}"), manager=manager
             )
-            seed_demo_matching(manager=manager, cohort=program.cohorts.get(name=DEMO_COHORT))
+            cohort = program.cohorts.get(name=DEMO_COHORT)
+            seed_demo_matching(manager=manager, cohort=cohort)
+            seed_demo_relationships(cohort=cohort)
         if not quiet:
             self._print_logins(people)
 

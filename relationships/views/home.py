@@ -1,4 +1,7 @@
-"""A mentorship's page: who, why they were matched, how they agreed to work, its status."""
+"""A mentorship's home page: the partner, the agreement, the next meeting, goals with their
+progress, the milestone timeline, recent check-ins, the conversation and the relationship's
+health. The agreement, status and ending actions live here too, so that a refused form comes
+back on this page with what was typed."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from programs.models import (
     MentorshipStatus,
 )
 from programs.services import mentorships as services
+from relationships.selectors import home_sections
 
 STATUS_ACTIONS = {
     MentorshipStatus.ACTIVE: [(MentorshipStatus.PAUSED, "Pause"), (MentorshipStatus.COMPLETED, "Mark as completed")],
@@ -30,7 +34,7 @@ STATUS_ACTIONS = {
 
 def mentorship_url(membership: Membership, mentorship: Mentorship) -> str:
     return reverse(
-        "programs:mentorship",
+        "relationships:mentorship",
         kwargs={"org_slug": membership.organization.slug, "mentorship_id": mentorship.pk},
     )
 
@@ -42,7 +46,7 @@ def _people(mentorship: Mentorship) -> list[dict]:
 
 
 @organization_view()
-def mentorship_detail(
+def mentorship_home(
     request: HttpRequest, mentorship_id: int, *, membership: Membership
 ) -> HttpResponse:
     mentorship = selectors.get_mentorship_for(membership, mentorship_id)
@@ -59,8 +63,9 @@ def _page(request, membership, mentorship, *, agreement_form=None, end_form=None
     given_reasons = {r.user_id: r for r in mentorship.end_reasons.all()}
     return render(
         request,
-        "programs/mentorship.html",
+        "relationships/mentorship.html",
         {
+            **home_sections(membership, mentorship, in_pair=in_pair),
             "membership": membership,
             "mentorship": mentorship,
             "people": people,
