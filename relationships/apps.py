@@ -8,3 +8,12 @@ class RelationshipsConfig(AppConfig):
 
     name = "relationships"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from meetings.events import on_meeting_held
+        from programs.events import on_agreement_confirmed
+        from relationships.services import agreement_step_done, first_meeting_step_done
+
+        # The relationship milestones the platform sees happen tick themselves.
+        on_agreement_confirmed(agreement_step_done)
+        on_meeting_held(first_meeting_step_done)

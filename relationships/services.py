@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from goals.health_signals import goal_signals_by_mentorship
+from goals.models import RelationshipStep
+from goals.services import relationship_milestones_mark_done
 from meetings.selectors import last_held_at_by_mentorship, next_scheduled_by_mentorship
 from messaging.selectors import last_message_at_by_mentorship
 from organizations.models import Organization
@@ -142,3 +144,26 @@ def _signals_json(signals: Signals) -> dict:
         "check_in_overdue_days": signals.check_in_overdue_days,
         "latest_ratings": list(signals.latest_ratings),
     }
+
+
+# The platform ticks what it sees happen (programs' and meetings' events, after commit).
+
+
+def agreement_step_done(organization_id: int, mentorship_id: int, on: datetime.date) -> None:
+    """Everyone confirmed the agreement: its relationship milestone is done."""
+    relationship_milestones_mark_done(
+        organization=Organization.objects.get(pk=organization_id),
+        mentorship_id=mentorship_id,
+        step=RelationshipStep.AGREEMENT,
+        on=on,
+    )
+
+
+def first_meeting_step_done(organization_id: int, mentorship_id: int, on: datetime.date) -> None:
+    """A meeting was held: the first-meeting milestone is done (a later one changes nothing)."""
+    relationship_milestones_mark_done(
+        organization=Organization.objects.get(pk=organization_id),
+        mentorship_id=mentorship_id,
+        step=RelationshipStep.FIRST_MEETING,
+        on=on,
+    )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from meetings.events import meeting_held
 from meetings.models import (
     NOTES_MAX_LENGTH,
     OUTCOME_MAX_LENGTH,
@@ -88,4 +89,10 @@ def meeting_attendance_record(
         meeting.save(
             update_fields=["attendance", "outcome", "attendance_recorded_at", "updated_at"]
         )
+        if attendance == Attendance.HELD:
+            meeting_held(
+                meeting.organization_id,
+                meeting.mentorship_id,
+                timezone.localdate(meeting.starts_at),
+            )
     return meeting

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("messaging.api.urls")),
     path("", include("goals.api.urls")),
     path("", include("meetings.api.urls")),
+    path("", include("relationships.api.urls")),
 ]

@@ -14,7 +14,7 @@ from organizations.models import Membership
 from organizations.realtime import sockets_refresh_access
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
-from programs.events import mentorships_started
+from programs.events import agreement_confirmed, mentorships_started
 from programs.models import (
     AGREEMENT_CONTENT_FIELDS,
     DEFAULT_CONFIDENTIALITY,
@@ -365,12 +365,17 @@ def agreement_confirm(*, actor: Membership, mentorship: Mentorship, version: int
             raise ValidationError(
                 {"version": "The agreement changed since you opened it; read it again first."}
             )
-        AgreementConfirmation.objects.get_or_create(
+        _, created = AgreementConfirmation.objects.get_or_create(
             agreement=agreement,
             version=agreement.version,
             user_id=actor.user_id,
             defaults={"organization": mentorship.organization},
         )
+        members = [mentorship.mentor.user_id, *mentorship.members.values_list(
+            "mentee__user_id", flat=True
+        )]  # fmt: skip
+        if created and agreement_is_confirmed(agreement, members):
+            agreement_confirmed(mentorship.organization_id, mentorship.pk, timezone.localdate())
     return agreement
 
 

@@ -168,3 +168,37 @@ def test_snapshots_are_for_active_mentorships(world, pair, status):
     with organization_scope(world.alpha):
         Mentorship.objects.filter(pk=mentorship.pk).update(status=status)
     assert services.health_snapshots_take(organization=world.alpha) == 0
+
+
+def _step(world, mentorship, step: str):
+    with organization_scope(world.alpha):
+        return RelationshipMilestone.objects.get(mentorship=mentorship, step=step).done_on
+
+
+def test_the_platform_ticks_the_agreement_and_first_meeting_milestones(
+    world, pair, django_capture_on_commit_callbacks
+):
+    from meetings.services.notes import meeting_attendance_record
+    from programs.services.mentorships import agreement_confirm
+
+    mw, mentorship = pair
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement_confirm(actor=mw.members["mentor0"], mentorship=mentorship, version=1)
+    assert _step(world, mentorship, "agreement") is None  # one of two
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement_confirm(actor=mw.members["mentee0"], mentorship=mentorship, version=1)
+    assert _step(world, mentorship, "agreement") == TODAY
+
+    start = timezone.now() - datetime.timedelta(days=2)
+    with organization_scope(world.alpha):
+        meeting = Meeting.objects.create(
+            organization=world.alpha, mentorship=mentorship, title="First", uid="first@test",
+            status=MeetingStatus.SCHEDULED, starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+        )  # fmt: skip
+    meeting.mentorship = mentorship
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_attendance_record(
+            actor=mw.members["mentee0"], meeting=meeting, attendance=Attendance.HELD
+        )
+    assert _step(world, mentorship, "first_meeting") == timezone.localdate(start)

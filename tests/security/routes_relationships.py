@@ -12,7 +12,13 @@ def _walk_cohort(world: World) -> dict:
     return {"program_id": found["program_id"], "cohort_id": found["cohort_id"]}
 
 
+def _mentorship(world: World) -> dict:
+    return {"mentorship_id": _matching(world)["mentorship_id"]}
+
+
 RELATIONSHIP_ROUTES: dict[str, TenantRoute] = {
     "relationships:cohort_pairs": TenantRoute(_walk_cohort),
     "relationships:my_mentorships": TenantRoute(is_list=True),
+    "api_mentorship_health": TenantRoute(_mentorship),
+    "api_cohort_pairs": TenantRoute(_walk_cohort),
 }
