@@ -416,8 +416,8 @@ def _settings_page(request, membership, program, *, template_form=None, mileston
             "program": program,
             "templates": selectors.goal_templates_of(program),
             "milestones": selectors.program_milestones_of(program),
-            "template_form": template_form or GoalTemplateForm(),
-            "milestone_form": milestone_form or ProgramMilestoneForm(),
+            "template_form": template_form or GoalTemplateForm(prefix="template"),
+            "milestone_form": milestone_form or ProgramMilestoneForm(prefix="milestone"),
             "cadence_form": cadence_form
             or CheckInSettingsForm(
                 initial={
@@ -440,7 +440,7 @@ def program_settings(request: HttpRequest, program_id: int, *, membership: Membe
 @require_POST
 def template_create(request: HttpRequest, program_id: int, *, membership: Membership):
     program = managed_program(membership, program_id)
-    form = GoalTemplateForm(request.POST)
+    form = GoalTemplateForm(request.POST, prefix="template")
     save = lambda: services.goal_template_create(  # noqa: E731
         actor=membership, program=program, **form.cleaned_data
     )
@@ -471,7 +471,7 @@ def template_delete(request: HttpRequest, program_id: int, template_id: int, *,
 @require_POST
 def program_milestone_create(request: HttpRequest, program_id: int, *, membership: Membership):
     program = managed_program(membership, program_id)
-    form = ProgramMilestoneForm(request.POST)
+    form = ProgramMilestoneForm(request.POST, prefix="milestone")
     save = lambda: services.program_milestone_create(  # noqa: E731
         actor=membership, program=program, **form.cleaned_data
     )

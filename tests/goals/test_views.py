@@ -199,7 +199,11 @@ def test_program_settings_are_for_its_managers(client, world, pair):
     assert "First meeting held" in page.content.decode()
     added = client.post(
         _url("template_create", world, program_id=program.pk),
-        {"title": "Build a peer network", "measure": "Five coffees", "suggested_weeks": "8"},
+        {
+            "template-title": "Build a peer network",
+            "template-measure": "Five coffees",
+            "template-suggested_weeks": "8",
+        },
     )
     assert added.status_code == 302
     _login(client, mw.members["mentee0"])
