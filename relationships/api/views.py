@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 
 from programs.api.views.base import CohortScopedMixin, MentorshipScopedMixin
 from relationships import selectors
+from relationships.access import require_follows_pairs
 from relationships.health import Health, Signals
 from relationships.models import HealthStatus
 from relationships.services import health_of, signals_of
@@ -105,8 +107,8 @@ class MentorshipHealthView(MentorshipScopedMixin, generics.GenericAPIView):
 
 
 class CohortPairsView(CohortScopedMixin, generics.GenericAPIView):
-    """Every pair of a cohort with its health, the ones that need help first (program managers).
-    `health` narrows the list to one state."""
+    """Every pair of a cohort with its health, the ones that need help first (the program's
+    managers and report viewers). `health` narrows the list to one state."""
 
     serializer_class = PairHealthSerializer
     pagination_class = None
@@ -116,7 +118,10 @@ class CohortPairsView(CohortScopedMixin, generics.GenericAPIView):
         responses=PairHealthSerializer(many=True),
     )
     def get(self, request, org_slug: str, program_id: int, cohort_id: int):
-        self.require_can_manage()
+        try:
+            require_follows_pairs(self.membership, self.program)
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error)) from None
         health = request.query_params.get("health", "")
         if health and health not in HealthStatus.values:
             raise serializers.ValidationError(

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from organizations.access import organization_view
 from organizations.models import Membership
 from programs import selectors as program_selectors
-from programs.views.common import managed_program
 from relationships import selectors
+from relationships.access import can_open_mentorships, require_follows_pairs
 from relationships.models import HealthStatus
 
 
@@ -18,8 +18,10 @@ from relationships.models import HealthStatus
 def cohort_pairs(
     request: HttpRequest, program_id: int, cohort_id: int, *, membership: Membership
 ) -> HttpResponse:
-    """Every pair of a cohort with its health and why, the ones that need help first."""
-    program = managed_program(membership, program_id)
+    """Every pair of a cohort with its health and why, the ones that need help first. For the
+    program's managers, and for report viewers (numbers and reasons, never the pair's words)."""
+    program = program_selectors.get_program_for(membership, program_id)
+    require_follows_pairs(membership, program)
     cohort = program_selectors.get_cohort_for(membership, program, cohort_id)
     health = request.GET.get("health", "")
     if health not in HealthStatus.values:
@@ -41,6 +43,7 @@ def cohort_pairs(
             "health": health,
             "filters": [(status, label, counts[status]) for status, label in HealthStatus.choices],
             "total": len(everyone),
+            "can_open": can_open_mentorships(membership, program),
         },
     )
 

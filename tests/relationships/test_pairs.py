@@ -202,3 +202,45 @@ def test_the_platform_ticks_the_agreement_and_first_meeting_milestones(
             actor=mw.members["mentee0"], meeting=meeting, attendance=Attendance.HELD
         )
     assert _step(world, mentorship, "first_meeting") == timezone.localdate(start)
+
+
+def test_report_viewers_follow_the_pairs_without_words_or_links(client, world, pair):
+    from organizations.models import Role
+    from tests.conftest import _add_member
+    from tests.factories import make_user
+
+    mw, mentorship = pair
+    _age(world, mentorship, 60)
+    goal_services.goal_create(
+        actor=mw.members["mentee0"],
+        mentorship=mentorship,
+        text=goal_services.GoalText(
+            title="A very private ambition", measure="m", why="",
+            target_date=TODAY + datetime.timedelta(days=9),
+        ),
+    )  # fmt: skip
+    viewer = make_user("hr@alphacanary.example", "Hana HR")
+    _add_member(world.alpha, world.alpha_owner_membership, viewer, Role.REPORT_VIEWER)
+    client.force_login(viewer)
+    url = reverse(
+        "relationships:cohort_pairs",
+        kwargs={"org_slug": world.alpha.slug, "program_id": mw.cohort.program_id,
+                "cohort_id": mw.cohort.pk},
+    )  # fmt: skip
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "At risk" in text and "1 goal · 0%" in text
+    assert "A very private ambition" not in text
+    assert (
+        reverse(
+            "relationships:mentorship",
+            kwargs={"org_slug": world.alpha.slug, "mentorship_id": mentorship.pk},
+        )
+        not in text
+    )
+    # The pair's own pages stay closed to them.
+    assert client.get(
+        reverse("goals:mentorship_goals",
+                kwargs={"org_slug": world.alpha.slug, "mentorship_id": mentorship.pk})
+    ).status_code == 404  # fmt: skip
