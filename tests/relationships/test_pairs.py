@@ -244,3 +244,15 @@ def test_report_viewers_follow_the_pairs_without_words_or_links(client, world, p
         reverse("goals:mentorship_goals",
                 kwargs={"org_slug": world.alpha.slug, "mentorship_id": mentorship.pk})
     ).status_code == 404  # fmt: skip
+
+
+def test_the_beat_task_takes_every_organisations_snapshot(world, pair):
+    from relationships.tasks import take_health_snapshots
+
+    _, mentorship = pair
+    take_health_snapshots()  # each organisation's task runs eagerly in the tests
+    take_health_snapshots()
+    with organization_scope(world.alpha):
+        assert list(HealthSnapshot.objects.values_list("mentorship_id", "taken_on")) == [
+            (mentorship.pk, TODAY)
+        ]
