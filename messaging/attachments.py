@@ -117,39 +117,48 @@ def clean_name(name: str) -> str:
     return name or "file"
 
 
+def clean_upload(
+    upload: UploadedFile, *, allowed: list[str], max_size: int, field: str,
+    action: str = "send", done: str = "sent",
+) -> CleanFile:  # fmt: skip
+    """One file checked against a list of extensions and a size limit, its content against its
+    name (an HTML page renamed .png is refused). The problem, in words, under `field`."""
+    name = clean_name(upload.name or "")
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    kind = FILE_KINDS.get(extension) if extension in allowed else None
+    if kind is None:
+        listed = ", ".join(sorted(set(allowed)))
+        raise ValidationError(
+            {field: f"“{name}” is not a file type you can {action} here. Allowed: {listed}."}
+        )
+    if upload.size > max_size:
+        raise ValidationError(
+            {
+                field: f"“{name}” is {filesizeformat(upload.size)}; files can be at most "
+                f"{filesizeformat(max_size)}."
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError({field: f"“{name}” is empty."})
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    if not kind.looks_right(head):
+        raise ValidationError(
+            {field: f"“{name}” is not {kind.label}, as its name says. Nothing was {done}."}
+        )
+    return CleanFile(upload, name, kind.content_type, upload.size)
+
+
 def clean_files(files: list[UploadedFile]) -> list[CleanFile]:
     """Check every file before anything is stored; the first problem is the answer, in words."""
     if len(files) > max_files():
         raise ValidationError({"files": f"Attach at most {max_files()} files to a message."})
     allowed = allowed_extensions()
-    cleaned = []
-    for upload in files:
-        name = clean_name(upload.name or "")
-        extension = PurePath(name).suffix.lower().lstrip(".")
-        kind = FILE_KINDS.get(extension) if extension in allowed else None
-        if kind is None:
-            listed = ", ".join(sorted(set(allowed)))
-            raise ValidationError(
-                {"files": f"“{name}” is not a file type you can send here. Allowed: {listed}."}
-            )
-        if upload.size > max_bytes():
-            raise ValidationError(
-                {
-                    "files": f"“{name}” is {filesizeformat(upload.size)}; files can be at most "
-                    f"{filesizeformat(max_bytes())}."
-                }
-            )
-        if upload.size == 0:
-            raise ValidationError({"files": f"“{name}” is empty."})
-        upload.seek(0)
-        head = upload.read(SNIFF_BYTES)
-        upload.seek(0)
-        if not kind.looks_right(head):
-            raise ValidationError(
-                {"files": f"“{name}” is not {kind.label}, as its name says. Nothing was sent."}
-            )
-        cleaned.append(CleanFile(upload, name, kind.content_type, upload.size))
-    return cleaned
+    return [
+        clean_upload(upload, allowed=allowed, max_size=max_bytes(), field="files")
+        for upload in files
+    ]
 
 
 def attachment_response(attachment) -> FileResponse:

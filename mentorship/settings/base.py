@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "goals",
     "meetings",
     "relationships",
+    "resources",
     "notifications",
     # Last: the project package itself, for commands that draw on every app (seed_demo).
     "mentorship",
@@ -347,6 +348,12 @@ MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=5000)
 # Chat attachments: the largest file, how many files a message carries, and the allowed types
 # (by extension; the content must match the type, see messaging.attachments).
 MESSAGE_ATTACHMENT_MAX_BYTES = env.int("MESSAGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# The program library's uploads: slides, documents and PDFs, larger than chat files.
+RESOURCE_FILE_MAX_BYTES = env.int("RESOURCE_FILE_MAX_BYTES", default=25 * 1024 * 1024)
+RESOURCE_FILE_EXTENSIONS = env.list(
+    "RESOURCE_FILE_EXTENSIONS",
+    default=["pdf", "pptx", "docx", "xlsx", "odp", "odt", "ods", "txt", "md", "png", "jpg"],
+)
 MESSAGE_ATTACHMENT_MAX_FILES = env.int("MESSAGE_ATTACHMENT_MAX_FILES", default=5)
 MESSAGE_ATTACHMENT_EXTENSIONS = env.list(
     "MESSAGE_ATTACHMENT_EXTENSIONS",
