@@ -11,22 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from organizations.scope import organization_scope
-from programs.models import Program
 from resources import services
 from resources.models import Resource
 
 PDF = b"%PDF-1.7\n" + b"x" * 100
 NOW = timezone.now()
-
-
-@pytest.fixture
-def program(world) -> Program:
-    with organization_scope(world.alpha):
-        Program.objects.filter(pk=world.alpha_program.pk).update(
-            skills=["Public speaking", "Leadership"]
-        )
-    world.alpha_program.refresh_from_db()
-    return world.alpha_program
 
 
 def _create(world, program, upload=None, **details):

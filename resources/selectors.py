@@ -1,0 +1,112 @@
+"""Reads of the library: who sees which resources, and search.
+
+Search uses PostgreSQL's full-text search (English stemming, title and tags weighted above the
+description, ranked) when the database is PostgreSQL, and on SQLite a plain fallback: every
+word of the query appears somewhere in the title, description, tags or skills.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.http import Http404
+
+from organizations.models import Membership
+from organizations.scope import organization_scope
+from programs.access import can_manage_program
+from programs.models import Enrolment, EnrolmentState, Program
+from resources.models import Audience, Resource
+
+# Enrolments that make someone a reader of the program's library.
+READING_STATES = (
+    EnrolmentState.APPROVED,
+    EnrolmentState.PROFILE_COMPLETE,
+    EnrolmentState.MATCHED,
+)
+
+
+def reader_sides(membership: Membership, program: Program) -> set[str] | None:
+    """The audiences whose resources the member reads in this program: every one for its
+    managers (None), their roles ("mentor", "mentee") for its participants, nothing otherwise."""
+    if can_manage_program(membership, program):
+        return None
+    with organization_scope(membership.organization):
+        return set(
+            Enrolment.objects.filter(
+                cohort__program=program, user_id=membership.user_id, state__in=READING_STATES
+            ).values_list("role", flat=True)
+        )
+
+
+def _visible(program: Program, sides: set[str] | None) -> QuerySet[Resource]:
+    resources = Resource.objects.filter(program=program)
+    if sides is None:
+        return resources
+    return resources.filter(Q(audience=Audience.BOTH) | Q(audience__in=sides))
+
+
+def search(resources: QuerySet[Resource], query: str) -> QuerySet[Resource]:
+    """Resources matching the query, best first (PostgreSQL), or by title (the fallback)."""
+    query = " ".join(query.split())[:200]
+    if not query:
+        return resources
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector(Cast("tags", TextField()), weight="A", config="english")
+            + SearchVector(Cast("skills", TextField()), weight="A", config="english")
+            + SearchVector("description", weight="B", config="english")
+        )
+        wanted = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            resources.annotate(document=vector, rank=SearchRank(vector, wanted))
+            .filter(document=wanted)
+            .order_by("-rank", "title", "pk")
+        )
+    resources = resources.annotate(
+        tags_text=Cast("tags", TextField()), skills_text=Cast("skills", TextField())
+    )
+    for word in query.split():
+        resources = resources.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(tags_text__icontains=word)
+            | Q(skills_text__icontains=word)
+        )
+    return resources
+
+
+def library_of(
+    membership: Membership, program: Program, *, query: str = "", kind: str = ""
+) -> list[Resource]:
+    """The program's resources the member may read, optionally searched and of one kind;
+    404 for someone who neither runs nor takes part in the program."""
+    sides = reader_sides(membership, program)
+    if sides is not None and not sides:
+        raise Http404("No such program.")
+    with organization_scope(membership.organization):
+        resources = _visible(program, sides)
+        if kind:
+            resources = resources.filter(kind=kind)
+        return list(search(resources, query))
+
+
+def get_resource_for(membership: Membership, resource_id: int) -> Resource:
+    """A resource the member may read (its program's managers, or participants it is meant
+    for); 404 for anyone else, as for one that does not exist."""
+    with organization_scope(membership.organization):
+        resource = (
+            Resource.objects.select_related("program").filter(pk=resource_id).first()
+            if str(resource_id).isdigit()
+            else None
+        )
+    if resource is None:
+        raise Http404("No such resource.")
+    sides = reader_sides(membership, resource.program)
+    if sides is None:  # its program's managers
+        return resource
+    if sides and (resource.audience == Audience.BOTH or resource.audience in sides):
+        return resource
+    raise Http404("No such resource.")
