@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 
 from messaging.attachments import clean_upload
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
 from programs.models import Program
@@ -176,12 +176,12 @@ def resource_delete(*, actor: Membership, resource: Resource) -> None:
         transaction.on_commit(lambda: storage.delete(stored))
 
 
-def resource_counted(*, resource: Resource, what: str) -> None:
+def resource_counted(*, organization: Organization, resource_id: int, what: str) -> None:
     """Count a view, share or completion (the number only: never who)."""
     if what not in ("views", "shares", "completions"):
         raise ValueError(what)
-    with organization_scope(resource.program.organization):
-        Resource.objects.filter(pk=resource.pk).update(**{what: F(what) + 1})
+    with organization_scope(organization):
+        Resource.objects.filter(pk=resource_id).update(**{what: F(what) + 1})
 
 
 def details_from(data: dict[str, Any]) -> ResourceDetails:

@@ -11,6 +11,7 @@ from goals.services.check_ins import (
 from goals.services.goals import (
     GoalText,
     goal_create,
+    goal_history_note,
     goal_set_progress,
     goal_set_status,
     goal_share,
@@ -44,6 +45,7 @@ __all__ = [
     "check_in_submit",
     "current_period",
     "goal_create",
+    "goal_history_note",
     "goal_set_progress",
     "goal_set_status",
     "goal_share",

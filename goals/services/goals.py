@@ -339,3 +339,12 @@ def milestone_comment_add(
         return MilestoneComment.objects.create(
             organization=actor.organization, milestone=milestone, author=actor.user, body=body
         )
+
+
+@transaction.atomic
+def goal_history_note(*, actor: Membership, goal: Goal, note: str) -> None:
+    """Write something that happened for the goal into its progress history (a shared resource
+    the mentee finished, for instance), at the goal's current progress."""
+    require_pair(actor, goal.mentorship)
+    with organization_scope(actor.organization):
+        _record(_lock(goal), actor.user_id, note)

@@ -16,3 +16,23 @@ def program(world) -> Program:
         )
     world.alpha_program.refresh_from_db()
     return world.alpha_program
+
+
+@pytest.fixture
+def stored_files(settings):
+    """A fresh in-memory storage for the test; calling the fixture's value lists every file in
+    it, so a test sees what a refused upload left behind."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    from django.core.files.storage import default_storage
+
+    def listing(folder: str = "") -> list[str]:
+        folders, files = default_storage.listdir(folder)
+        found = [f"{folder}/{name}".lstrip("/") for name in files]
+        for name in folders:
+            found += listing(f"{folder}/{name}".lstrip("/"))
+        return found
+
+    return listing

@@ -43,13 +43,13 @@ def test_a_link_with_skills_tags_and_audience(world, program):
     assert (resource.audience, resource.stage) == ("mentee", "first_month")
 
 
-def test_a_file_is_stored_with_its_checked_type(world, program, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_file_is_stored_with_its_checked_type(world, program, stored_files):
     resource = _create(world, program, SimpleUploadedFile("guide.pdf", PDF), kind="file", url="")
     assert (resource.file_name, resource.content_type, resource.size) == (
         "guide.pdf", "application/pdf", len(PDF),
     )  # fmt: skip
     assert resource.file.read() == PDF
+    assert stored_files() == [resource.file.name]
 
 
 @pytest.mark.parametrize(
@@ -69,23 +69,22 @@ def test_a_file_is_stored_with_its_checked_type(world, program, settings, tmp_pa
     ],
 )  # fmt: skip
 def test_bad_resources_are_refused_and_nothing_is_stored(
-    world, program, settings, tmp_path, details, upload, field
+    world, program, stored_files, details, upload, field
 ):
-    settings.MEDIA_ROOT = tmp_path
     with pytest.raises(ValidationError) as error:
         _create(world, program, upload, **details)
     assert field in error.value.message_dict
     assert _count(world) == 0
-    assert list(tmp_path.rglob("*.*")) == []
+    assert stored_files() == []
 
 
-def test_a_file_over_the_limit_is_refused(world, program, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_file_over_the_limit_is_refused(world, program, settings, stored_files):
     settings.RESOURCE_FILE_MAX_BYTES = 50
     with pytest.raises(ValidationError) as error:
         _create(world, program, SimpleUploadedFile("big.pdf", PDF), kind="file", url="")
     assert "files can be at most 50" in error.value.message_dict["file"][0]
     assert _count(world) == 0
+    assert stored_files() == []
 
 
 def test_a_webinar_has_a_join_link_and_times(world, program):
@@ -118,9 +117,8 @@ def test_an_update_keeps_the_rules_and_counts_are_numbers_only(world, program):
             actor=world.alpha_owner_membership, resource=resource,
             details=services.ResourceDetails(kind="link", title="Storytelling", url="ftp://x"),
         )  # fmt: skip
-    services.resource_counted(resource=resource, what="views")
-    services.resource_counted(resource=resource, what="views")
-    services.resource_counted(resource=resource, what="completions")
+    for what in ("views", "views", "completions"):
+        services.resource_counted(organization=world.alpha, resource_id=resource.pk, what=what)
     with organization_scope(world.alpha):
         stored = Resource.objects.get()
     assert (stored.url, stored.views, stored.shares, stored.completions) == (
