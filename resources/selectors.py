@@ -12,12 +12,22 @@ from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils import timezone
 
+from goals.models import Goal
 from organizations.models import Membership
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
-from programs.models import Enrolment, EnrolmentState, Program
+from programs.models import (
+    OPEN_MENTORSHIP_STATES,
+    Enrolment,
+    EnrolmentState,
+    Mentorship,
+    ProfileAnswer,
+    Program,
+)
 from resources.models import Audience, Resource
+from resources.recommend import Candidate, Reader, recommend
 
 # Enrolments that make someone a reader of the program's library.
 READING_STATES = (
@@ -110,3 +120,63 @@ def get_resource_for(membership: Membership, resource_id: int) -> Resource:
     if sides and (resource.audience == Audience.BOTH or resource.audience in sides):
         return resource
     raise Http404("No such resource.")
+
+
+SKILL_QUESTIONS = {"mentor": "skills_offered", "mentee": "skills_wanted"}
+
+
+def recommended_for(membership: Membership, program: Program, limit: int = 10) -> list:
+    """Library resources that fit the member in this program, each with its reasons: from the
+    skills in their profile (wanted by a mentee, offered by a mentor), their mentorship's goals
+    (a mentee's own; a mentor's mentees') and how far into the mentorship they are."""
+    with organization_scope(membership.organization):
+        enrolment = (
+            Enrolment.objects.filter(
+                cohort__program=program, user_id=membership.user_id, state__in=READING_STATES
+            )
+            .select_related("cohort")
+            .order_by("-cohort__starts_on", "-pk")
+            .first()
+        )
+        if enrolment is None:
+            return []
+        side = enrolment.role
+        skills = (
+            ProfileAnswer.objects.filter(
+                enrolment=enrolment, question_key=SKILL_QUESTIONS.get(side, "")
+            )
+            .values_list("value", flat=True)
+            .first()
+        ) or []
+        mentorship = (
+            Mentorship.objects.filter(
+                Q(mentor=enrolment) | Q(members__mentee=enrolment),
+                status__in=OPEN_MENTORSHIP_STATES,
+            )
+            .order_by("-started_on")
+            .first()
+        )
+        goals = Goal.objects.filter(mentorship=mentorship) if mentorship else Goal.objects.none()
+        if side != "mentor":  # a mentee's own goals; a mentor reads for their mentees
+            goals = goals.filter(mentee=enrolment)
+        goal_titles = list(goals.values_list("title", flat=True))
+        resources = {r.pk: r for r in _visible(program, {side})}
+    candidates = [
+        Candidate(
+            id=r.pk, title=r.title, skills=tuple(r.skills), tags=tuple(r.tags),
+            audience=r.audience, stage=r.stage,
+        )
+        for r in resources.values()
+    ]  # fmt: skip
+    today = timezone.localdate()
+    reader = Reader(
+        side=side,
+        skills=tuple(s for s in skills if isinstance(s, str)),
+        goals=tuple(goal_titles),
+        days_in=(today - mentorship.started_on).days if mentorship else None,
+        length_days=(mentorship.ends_on - mentorship.started_on).days if mentorship else None,
+    )
+    return [
+        (resources[found.candidate.id], found.reasons)
+        for found in recommend(candidates, reader, limit=limit)
+    ]
