@@ -28,7 +28,7 @@ from goals.forms import (
     ProgressForm,
 )
 from goals.models import Goal, GoalStatus, GoalTemplate, ProgramMilestone
-from mentorship.forms import apply_validation_error
+from mentorship.forms import save_form
 from organizations.access import organization_view
 from organizations.models import Membership
 from organizations.scope import organization_scope
@@ -51,19 +51,6 @@ def _goal_url(membership: Membership, goal_id: int) -> str:
 
 def _mentees(mentorship: Mentorship) -> list:
     return [member.mentee for member in mentorship.members.all()]
-
-
-def _save(request: HttpRequest, form, save: Callable[[], Any], success: str) -> bool:
-    """Call the service for a valid form; its ValidationError lands on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> None:
@@ -125,23 +112,26 @@ def goal_create(request: HttpRequest, mentorship_id: int, *, membership: Members
     mentorship, viewer = selectors.get_mentorship_for(membership, mentorship_id)
     templates = selectors.goal_templates_of(mentorship.cohort.program)
     form = GoalForm(request.POST, mentees=_mentees(mentorship), templates=templates)
-    created: list[Goal] = []
 
-    def save() -> None:
+    def save() -> Goal:
         template = next((t for t in templates if t.pk == form.cleaned_data["template"]), None)
-        created.append(
-            services.goal_create(
-                actor=membership,
-                mentorship=mentorship,
-                text=form.goal_text(),
-                mentee_id=form.cleaned_data.get("mentee"),
-                template=template,
-            )
+        return services.goal_create(
+            actor=membership,
+            mentorship=mentorship,
+            text=form.goal_text(),
+            mentee_id=form.cleaned_data.get("mentee"),
+            template=template,
         )
 
     try:
-        if _save(request, form, save, "Goal set. Break it into milestones to track progress."):
-            return redirect(_goal_url(membership, created[0].pk))
+        if response := save_form(
+            request,
+            form,
+            save,
+            success="Goal set. Break it into milestones to track progress.",
+            redirect_to=lambda goal: _goal_url(membership, goal.pk),
+        ):
+            return response
     except PermissionDenied as error:
         messages.error(request, str(error))
         return redirect(_goals_url(membership, mentorship.pk))
@@ -207,8 +197,10 @@ def goal_edit(request: HttpRequest, goal_id: int, *, membership: Membership):
     goal, viewer = selectors.get_goal_for(membership, goal_id)
     form = GoalForm(request.POST, prefix="edit")
     save = lambda: services.goal_update(actor=membership, goal=goal, text=form.goal_text())  # noqa: E731
-    if _save(request, form, save, "Goal saved."):
-        return redirect(_goal_url(membership, goal.pk))
+    if response := save_form(
+        request, form, save, success="Goal saved.", redirect_to=_goal_url(membership, goal.pk)
+    ):
+        return response
     return _goal_page(request, membership, goal, viewer, edit_form=form, status=400)
 
 
@@ -226,8 +218,10 @@ def goal_progress(request: HttpRequest, goal_id: int, *, membership: Membership)
             note=form.cleaned_data["note"],
         )
 
-    if _save(request, form, save, "Progress updated."):
-        return redirect(_goal_url(membership, goal.pk))
+    if response := save_form(
+        request, form, save, success="Progress updated.", redirect_to=_goal_url(membership, goal.pk)
+    ):
+        return response
     return _goal_page(request, membership, goal, viewer, progress_form=form, status=400)
 
 
@@ -269,8 +263,10 @@ def milestone_create(request: HttpRequest, goal_id: int, *, membership: Membersh
     def save() -> None:
         services.milestone_create(actor=membership, goal=goal, **form.cleaned_data)
 
-    if _save(request, form, save, "Milestone added."):
-        return redirect(_goal_url(membership, goal.pk))
+    if response := save_form(
+        request, form, save, success="Milestone added.", redirect_to=_goal_url(membership, goal.pk)
+    ):
+        return response
     return _goal_page(request, membership, goal, viewer, milestone_form=form, status=400)
 
 
@@ -365,16 +361,14 @@ def check_ins(request: HttpRequest, mentorship_id: int, *, membership: Membershi
         save = lambda: services.check_in_submit(  # noqa: E731
             actor=membership, mentorship=mentorship, answers=form.answers()
         )
-        if _save(request, form, save, "Check-in sent. Thank you."):
-            return redirect(
-                reverse(
-                    "goals:check_ins",
-                    kwargs={
-                        "org_slug": membership.organization.slug,
-                        "mentorship_id": mentorship.pk,
-                    },
-                )
-            )
+        here = reverse(
+            "goals:check_ins",
+            kwargs={"org_slug": membership.organization.slug, "mentorship_id": mentorship.pk},
+        )
+        if response := save_form(
+            request, form, save, success="Check-in sent. Thank you.", redirect_to=here
+        ):
+            return response
         status = 400
     entries = selectors.check_ins_of(mentorship)
     me = pair_enrolment(membership, mentorship)
@@ -396,6 +390,16 @@ def check_ins(request: HttpRequest, mentorship_id: int, *, membership: Membershi
 
 
 # A program's settings for its pairs -----------------------------------------------------------
+
+
+def _program_row(model, program, pk: int):
+    """One of the program's own goal templates or milestones (404 for any other)."""
+    with organization_scope(program.organization):
+        row = model.objects.filter(program=program, pk=pk).first()
+    if row is None:
+        raise Http404(f"No such {model._meta.verbose_name}.")
+    row.program = program
+    return row
 
 
 def _settings_url(membership: Membership, program_id: int) -> str:
@@ -444,8 +448,14 @@ def template_create(request: HttpRequest, program_id: int, *, membership: Member
     save = lambda: services.goal_template_create(  # noqa: E731
         actor=membership, program=program, **form.cleaned_data
     )
-    if _save(request, form, save, "Goal template added."):
-        return redirect(_settings_url(membership, program.pk))
+    if response := save_form(
+        request,
+        form,
+        save,
+        success="Goal template added.",
+        redirect_to=_settings_url(membership, program.pk),
+    ):
+        return response
     return _settings_page(request, membership, program, template_form=form, status=400)
 
 
@@ -454,11 +464,7 @@ def template_create(request: HttpRequest, program_id: int, *, membership: Member
 def template_delete(request: HttpRequest, program_id: int, template_id: int, *,
                     membership: Membership):  # fmt: skip
     program = managed_program(membership, program_id)
-    with organization_scope(membership.organization):
-        template = GoalTemplate.objects.filter(program=program, pk=template_id).first()
-    if template is None:
-        raise Http404("No such goal template.")
-    template.program = program
+    template = _program_row(GoalTemplate, program, template_id)
     _act(
         request,
         lambda: services.goal_template_delete(actor=membership, template=template),
@@ -475,8 +481,14 @@ def program_milestone_create(request: HttpRequest, program_id: int, *, membershi
     save = lambda: services.program_milestone_create(  # noqa: E731
         actor=membership, program=program, **form.cleaned_data
     )
-    if _save(request, form, save, "Milestone added; every open mentorship has it too."):
-        return redirect(_settings_url(membership, program.pk))
+    if response := save_form(
+        request,
+        form,
+        save,
+        success="Milestone added; every open mentorship has it too.",
+        redirect_to=_settings_url(membership, program.pk),
+    ):
+        return response
     return _settings_page(request, membership, program, milestone_form=form, status=400)
 
 
@@ -485,11 +497,7 @@ def program_milestone_create(request: HttpRequest, program_id: int, *, membershi
 def program_milestone_delete(request: HttpRequest, program_id: int, milestone_id: int, *,
                              membership: Membership):  # fmt: skip
     program = managed_program(membership, program_id)
-    with organization_scope(membership.organization):
-        milestone = ProgramMilestone.objects.filter(program=program, pk=milestone_id).first()
-    if milestone is None:
-        raise Http404("No such milestone.")
-    milestone.program = program
+    milestone = _program_row(ProgramMilestone, program, milestone_id)
     _act(
         request,
         lambda: services.program_milestone_delete(actor=membership, milestone=milestone),
@@ -506,6 +514,12 @@ def check_in_settings(request: HttpRequest, program_id: int, *, membership: Memb
     save = lambda: services.check_in_settings_update(  # noqa: E731
         actor=membership, program=program, **form.cleaned_data
     )
-    if _save(request, form, save, "Check-in settings saved."):
-        return redirect(_settings_url(membership, program.pk))
+    if response := save_form(
+        request,
+        form,
+        save,
+        success="Check-in settings saved.",
+        redirect_to=_settings_url(membership, program.pk),
+    ):
+        return response
     return _settings_page(request, membership, program, cadence_form=form, status=400)
