@@ -116,6 +116,18 @@ def goals_of(mentorship: Mentorship) -> list[Goal]:
         )
 
 
+def count_milestones(goals: list[Goal], *, in_pair: bool) -> list[Goal]:
+    """Give each goal (with its milestones loaded) `milestones_done`, `milestones_overdue` and
+    `words_visible` (the pair always; managers when the mentee shared it), for the pages."""
+    today = timezone.localdate()
+    for goal in goals:
+        milestones = list(goal.milestones.all())
+        goal.milestones_done = sum(1 for m in milestones if m.done_on)
+        goal.milestones_overdue = sum(1 for m in milestones if not m.done_on and m.due_on < today)
+        goal.words_visible = in_pair or goal.shared_with_managers
+    return goals
+
+
 def goal_history(goal: Goal, limit: int = 20) -> list:
     with organization_scope(goal.mentorship.organization):
         return list(goal.history.select_related("user")[:limit])

@@ -67,15 +67,10 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> None:
 
 
 def _goals_page(request, membership, mentorship, viewer, *, goal_form=None, status=200):
-    goals = selectors.goals_of(mentorship)
-    today = timezone.localdate()
-    for goal in goals:
-        milestones = list(goal.milestones.all())
-        goal.milestones_done = sum(1 for m in milestones if m.done_on)
-        goal.milestones_overdue = sum(1 for m in milestones if not m.done_on and m.due_on < today)
-        goal.words_visible = viewer == Viewer.PAIR or goal.shared_with_managers
-    templates = selectors.goal_templates_of(mentorship.cohort.program)
     in_pair = viewer == Viewer.PAIR
+    goals = selectors.count_milestones(selectors.goals_of(mentorship), in_pair=in_pair)
+    today = timezone.localdate()
+    templates = selectors.goal_templates_of(mentorship.cohort.program)
     if goal_form is None and in_pair and mentorship.is_open:
         template = next((t for t in templates if str(t.pk) == request.GET.get("template")), None)
         initial = {"template": template.pk, "title": template.title, "measure": template.measure,

@@ -14,7 +14,7 @@ from messaging.selectors import conversation_id_of_mentorship
 from organizations.models import Membership
 from organizations.scope import organization_scope
 from programs import selectors as program_selectors
-from programs.models import Cohort, Mentorship
+from programs.models import Cohort, Mentorship, MentorshipStatus
 from relationships.health import Health, Signals, assess
 from relationships.models import HealthStatus
 from relationships.services import health_of, signals_of
@@ -31,7 +31,7 @@ class PairRow:
 def _rows(membership: Membership, mentorships: list[Mentorship]) -> list[PairRow]:
     organization = membership.organization
     today = timezone.localdate()
-    active = [m for m in mentorships if m.status == "active"]
+    active = [m for m in mentorships if m.status == MentorshipStatus.ACTIVE]
     signals = signals_of(organization, active, today)
     upcoming = next_scheduled_by_mentorship(organization, [m.pk for m in mentorships])
     return [
@@ -78,12 +78,7 @@ def home_sections(membership: Membership, mentorship: Mentorship, *, in_pair: bo
     # Read within the member's organisation: every read below scopes to it without loading it.
     mentorship.organization = organization
     today = timezone.localdate()
-    goals = goal_selectors.goals_of(mentorship)
-    for goal in goals:
-        milestones = list(goal.milestones.all())
-        goal.milestones_done = sum(1 for m in milestones if m.done_on)
-        goal.milestones_overdue = sum(1 for m in milestones if not m.done_on and m.due_on < today)
-        goal.words_visible = in_pair or goal.shared_with_managers
+    goals = goal_selectors.count_milestones(goal_selectors.goals_of(mentorship), in_pair=in_pair)
     timeline = [
         {"on": m.due_on, "title": m.title, "done_on": m.done_on, "kind": "program"}
         for m in goal_selectors.relationship_milestones_of(mentorship)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -182,9 +181,3 @@ def resource_counted(*, organization: Organization, resource_id: int, what: str)
         raise ValueError(what)
     with organization_scope(organization):
         Resource.objects.filter(pk=resource_id).update(**{what: F(what) + 1})
-
-
-def details_from(data: dict[str, Any]) -> ResourceDetails:
-    """ResourceDetails from a form's or serializer's cleaned data."""
-    names = ResourceDetails.__dataclass_fields__.keys()
-    return ResourceDetails(**{name: data[name] for name in names if name in data})

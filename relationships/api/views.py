@@ -9,11 +9,12 @@ from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 
 from programs.api.views.base import CohortScopedMixin, MentorshipScopedMixin
+from programs.models import MentorshipStatus
 from relationships import selectors
 from relationships.access import require_follows_pairs
-from relationships.health import Health, Signals
+from relationships.health import Health, Signals, assess
 from relationships.models import HealthStatus
-from relationships.services import health_of, signals_of
+from relationships.services import signals_of
 
 
 class HealthSerializer(serializers.Serializer):
@@ -89,14 +90,15 @@ class MentorshipHealthView(MentorshipScopedMixin, generics.GenericAPIView):
     def get(self, request, org_slug: str, mentorship_id: int):
         mentorship = self.mentorship
         mentorship.organization = self.membership.organization
-        health = health_of(self.membership.organization, [mentorship])[mentorship.pk]
+        # Only an active mentorship has a health; its signals are read once and judged here.
         signals = (
             signals_of(self.membership.organization, [mentorship], timezone.localdate())[
                 mentorship.pk
             ]
-            if health
+            if mentorship.status == MentorshipStatus.ACTIVE
             else None
         )
+        health = assess(signals) if signals else None
         data = {
             "mentorship": mentorship.pk,
             "status": mentorship.status,
