@@ -161,16 +161,21 @@ def clean_files(files: list[UploadedFile]) -> list[CleanFile]:
     ]
 
 
-def attachment_response(attachment) -> FileResponse:
-    """The file, with the type we checked it against. Images open in the browser; everything
-    else downloads. The file is sandboxed in any case: no script of it ever runs on our origin."""
+def file_response(file, *, name: str, content_type: str, inline: bool = False) -> FileResponse:
+    """A stored file, served with the type we checked it against: downloaded unless `inline`,
+    and sandboxed in any case, so no script of it ever runs on our origin."""
     response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not attachment.is_image,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+        file.open("rb"), as_attachment=not inline, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def attachment_response(attachment) -> FileResponse:
+    """A chat attachment: images open in the browser; everything else downloads."""
+    return file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type,
+        inline=attachment.is_image,
+    )  # fmt: skip

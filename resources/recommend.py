@@ -55,8 +55,19 @@ class Recommendation:
     score: float = field(default=0.0)
 
 
+# Endings taken off so that "speak", "speaking" and "speaker" meet (a light stemmer).
+SUFFIXES = ("ership", "ing", "ers", "er", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
+    return {_stem(w) for w in WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
 
 
 def _in_stage(stage: str, reader: Reader) -> bool:
@@ -83,11 +94,16 @@ def recommend(
         reasons: list[str] = []
         score = 0.0
         topic = _words(" ".join((candidate.title, *candidate.skills, *candidate.tags)))
-        for goal, words in goal_words:
-            if words & topic:
-                reasons.append(f"matches your goal: {goal}")
-                score += 3
-                break
+        # The goal it has most words in common with (the first of equals).
+        overlap, goal = max(
+            ((len(words & topic), goal) for goal, words in goal_words),
+            key=lambda pair: pair[0],
+            default=(0, ""),
+        )
+        if overlap:
+            whose = "your mentee's goal" if reader.side == "mentor" else "your goal"
+            reasons.append(f"matches {whose}: {goal}")
+            score += 3
         for skill in candidate.skills:
             if skill.lower() in wanted:
                 verb = "you help others grow" if reader.side == "mentor" else "you want to grow"

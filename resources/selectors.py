@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
-from goals.models import Goal
-from organizations.models import Membership
+from goals.access import pair_enrolment
+from goals.models import Goal, GoalStatus, Milestone
+from organizations.models import Membership, Role
 from organizations.scope import organization_scope
+from programs import selectors as program_selectors
 from programs.access import can_manage_program
 from programs.models import (
     OPEN_MENTORSHIP_STATES,
@@ -26,7 +28,7 @@ from programs.models import (
     ProfileAnswer,
     Program,
 )
-from resources.models import Audience, Resource
+from resources.models import Audience, Resource, SharedItem
 from resources.recommend import Candidate, Reader, recommend
 
 # Enrolments that make someone a reader of the program's library.
@@ -38,9 +40,10 @@ READING_STATES = (
 
 
 def reader_sides(membership: Membership, program: Program) -> set[str] | None:
-    """The audiences whose resources the member reads in this program: every one for its
-    managers (None), their roles ("mentor", "mentee") for its participants, nothing otherwise."""
-    if can_manage_program(membership, program):
+    """The audiences whose resources the member reads in this program: every one (None) for its
+    managers and the organisation's report viewers, their roles ("mentor", "mentee") for its
+    participants, nothing otherwise."""
+    if membership.role == Role.REPORT_VIEWER or can_manage_program(membership, program):
         return None
     with organization_scope(membership.organization):
         return set(
@@ -88,12 +91,34 @@ def search(resources: QuerySet[Resource], query: str) -> QuerySet[Resource]:
     return resources
 
 
-def library_of(
-    membership: Membership, program: Program, *, query: str = "", kind: str = ""
-) -> list[Resource]:
-    """The program's resources the member may read, optionally searched and of one kind;
-    404 for someone who neither runs nor takes part in the program."""
+def get_library_program(membership: Membership, program_id: int) -> tuple[Program, set | None]:
+    """A program whose library the member reads, with the sides they read (see reader_sides);
+    404 for a program of another organisation, or one they neither follow nor take part in."""
+    with organization_scope(membership.organization):
+        program = (
+            Program.objects.filter(pk=program_id).first() if str(program_id).isdigit() else None
+        )
+    if program is None:
+        raise Http404("No such program.")
+    program.organization = membership.organization
     sides = reader_sides(membership, program)
+    if sides is not None and not sides:
+        raise Http404("No such program.")
+    return program, sides
+
+
+_UNKNOWN = object()
+
+
+def library_of(
+    membership: Membership, program: Program, *, query: str = "", kind: str = "",
+    sides=_UNKNOWN,
+) -> list[Resource]:  # fmt: skip
+    """The program's resources the member may read, optionally searched and of one kind;
+    404 for someone who neither runs nor takes part in the program. `sides`: the reader's,
+    when get_library_program already found them."""
+    if sides is _UNKNOWN:
+        sides = reader_sides(membership, program)
     if sides is not None and not sides:
         raise Http404("No such program.")
     with organization_scope(membership.organization):
@@ -180,3 +205,65 @@ def recommended_for(membership: Membership, program: Program, limit: int = 10) -
         (resources[found.candidate.id], found.reasons)
         for found in recommend(candidates, reader, limit=limit)
     ]
+
+
+def shared_items_of(mentorship: Mentorship) -> list[SharedItem]:
+    """What the pair shared, newest first, with the resource, goal, milestone and sharer
+    (callers check that the reader is in the pair)."""
+    with organization_scope(mentorship.organization):
+        return list(
+            SharedItem.objects.filter(mentorship=mentorship).select_related(
+                "resource", "goal", "milestone", "shared_by"
+            )
+        )
+
+
+def get_shared_item_for(membership: Membership, item_id: int) -> SharedItem:
+    """Something shared in a mentorship the member is in (mentor or mentee); 404 for anyone
+    else, the program's managers included: only the pair reads what it shares."""
+    with organization_scope(membership.organization):
+        item = (
+            SharedItem.objects.select_related(
+                "mentorship__mentor__user", "mentorship__cohort__program", "resource", "goal"
+            )
+            .prefetch_related("mentorship__members__mentee__user")
+            .filter(pk=item_id)
+            .first()
+            if str(item_id).isdigit()
+            else None
+        )
+    if item is None or pair_enrolment(membership, item.mentorship) is None:
+        raise Http404("No such shared item.")
+    item.organization = item.mentorship.organization = membership.organization
+    return item
+
+
+def share_targets(membership: Membership, program: Program) -> list[Mentorship]:
+    """The member's open mentorships in the program, where they can share, with everyone in
+    them, each with `open_goals` (its open goals, each with its `open_milestones`)."""
+    with organization_scope(membership.organization):
+        mentorships = [
+            m
+            for m in program_selectors.mentorships_of_member(membership)
+            if m.status in OPEN_MENTORSHIP_STATES and m.cohort.program_id == program.pk
+        ]
+        goals = (
+            Goal.objects.filter(mentorship__in=mentorships, status=GoalStatus.ACTIVE)
+            .prefetch_related(
+                Prefetch(
+                    "milestones",
+                    queryset=Milestone.objects.filter(done_on__isnull=True),
+                    to_attr="open_milestones",
+                )
+            )
+            .order_by("target_date", "pk")
+            if mentorships
+            else []
+        )
+        by_mentorship: dict[int, list[Goal]] = {}
+        for goal in goals:
+            by_mentorship.setdefault(goal.mentorship_id, []).append(goal)
+    for mentorship in mentorships:
+        mentorship.organization = membership.organization
+        mentorship.open_goals = by_mentorship.get(mentorship.pk, [])
+    return mentorships

@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from messaging.attachments import clean_upload
-from organizations.models import Membership, Organization
+from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
 from programs.access import can_manage_program
 from programs.models import Program
@@ -53,7 +54,7 @@ def _clean_url(url: str, errors: dict) -> str:
     return url
 
 
-def _clean(program: Program, details: ResourceDetails, *, has_file: bool) -> dict:
+def _clean(program: Program, details: ResourceDetails, *, has_file: bool, kept_skills=()) -> dict:
     errors: dict[str, str] = {}
     title = (details.title or "").strip()
     if not title:
@@ -85,7 +86,8 @@ def _clean(program: Program, details: ResourceDetails, *, has_file: bool) -> dic
     tags = list(dict.fromkeys(t.strip()[:40] for t in details.tags if t and t.strip()))
     if len(tags) > MAX_TAGS:
         errors["tags"] = f"At most {MAX_TAGS} tags."
-    known = {s.lower(): s for s in program.skills}
+    # A skill the program has since dropped stays valid on a resource that already has it.
+    known = {s.lower(): s for s in [*kept_skills, *program.skills]}
     unknown = [s for s in details.skills if s.lower() not in known]
     if unknown:
         errors["skills"] = (
@@ -154,10 +156,11 @@ def resource_update(*, actor: Membership, resource: Resource, details: ResourceD
     """Change a resource's details (its file stays; upload a new resource to replace it)."""
     program = resource.program
     _require_manager(actor, program)
-    fields = _clean(program, details, has_file=bool(resource.file))
+    fields = _clean(program, details, has_file=bool(resource.file), kept_skills=resource.skills)
     if details.kind != resource.kind and ResourceKind.FILE in (details.kind, resource.kind):
         raise ValidationError({"kind": "A file stays a file: add a new resource instead."})
     with organization_scope(program.organization):
+        fields["updated_at"] = timezone.now()
         Resource.objects.filter(pk=resource.pk).update(**fields)
     for name, value in fields.items():
         setattr(resource, name, value)
@@ -175,9 +178,23 @@ def resource_delete(*, actor: Membership, resource: Resource) -> None:
         transaction.on_commit(lambda: storage.delete(stored))
 
 
-def resource_counted(*, organization: Organization, resource_id: int, what: str) -> None:
-    """Count a view, share or completion (the number only: never who)."""
+def resource_counted(
+    *, organization: Organization, resource_id: int, what: str, by: int = 1
+) -> None:
+    """Count a view, share or completion (the number only: never who); `by=-1` takes one
+    back (a completion undone), never below zero."""
     if what not in ("views", "shares", "completions"):
         raise ValueError(what)
     with organization_scope(organization):
-        Resource.objects.filter(pk=resource_id).update(**{what: F(what) + 1})
+        resources = Resource.objects.filter(pk=resource_id)
+        if by < 0:
+            resources = resources.filter(**{f"{what}__gte": -by})
+        resources.update(**{what: F(what) + by})
+
+
+def resource_opened(*, actor: Membership, resource: Resource) -> None:
+    """A participant opened a resource: one more view. The program's managers and report
+    viewers reading the library are not counted."""
+    if actor.role == Role.REPORT_VIEWER or can_manage_program(actor, resource.program):
+        return
+    resource_counted(organization=actor.organization, resource_id=resource.pk, what="views")

@@ -19,7 +19,7 @@ from organizations.models import Membership
 from organizations.scope import organization_scope
 from programs.models import Mentorship
 from resources import selectors
-from resources.models import SharedItem
+from resources.models import Audience, SharedItem
 from resources.services import resource_counted, resource_file_extensions
 
 
@@ -73,6 +73,12 @@ def resource_share(
         ) from None
     if resource.program_id != mentorship.cohort.program_id:
         raise ValidationError({"resource": "Choose a resource from your program's library."})
+    if resource.audience != Audience.BOTH:
+        partner = "mentee" if resource.audience == Audience.MENTOR else "mentor"
+        raise ValidationError(
+            {"resource": f"This one is for {resource.get_audience_display().lower()} only: "
+                         f"your {partner} could not open it."}
+        )  # fmt: skip
     note = _clean_note(note)
     with organization_scope(actor.organization):
         goal, milestone = _attachment(mentorship, goal_id, milestone_id)
@@ -131,8 +137,23 @@ def shared_item_complete(*, actor: Membership, item: SharedItem, done: bool = Tr
             goal = Goal.objects.select_related("mentorship").get(pk=item.goal_id)
             goal.mentorship = mentorship
             goal_history_note(actor=actor, goal=goal, note=f"Done: {item.title}")
-    if done and item.resource_id:
+    if item.resource_id:  # one completion per item done, taken back when undone
         resource_counted(
-            organization=actor.organization, resource_id=item.resource_id, what="completions"
-        )
+            organization=actor.organization, resource_id=item.resource_id, what="completions",
+            by=1 if done else -1,
+        )  # fmt: skip
     return item
+
+
+@transaction.atomic
+def shared_item_remove(*, actor: Membership, item: SharedItem) -> None:
+    """The one who shared something takes it back (its document goes once that is committed)."""
+    require_pair(actor, item.mentorship)
+    if item.shared_by_id != actor.user_id:
+        raise PermissionDenied("Only the one who shared it can remove it.")
+    stored = item.file.name if item.file else ""
+    storage = item.file.storage if item.file else None
+    with organization_scope(actor.organization):
+        SharedItem.objects.filter(pk=item.pk).delete()
+    if stored and storage is not None:
+        transaction.on_commit(lambda: storage.delete(stored))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("goals.api.urls")),
     path("", include("meetings.api.urls")),
     path("", include("relationships.api.urls")),
+    path("", include("resources.api.urls")),
 ]

@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "meetings.models.MeetingStatus",
         "AttendanceEnum": "meetings.models.Attendance",
         "MeetingActionEnum": "meetings.rules.ACTION_PROBLEMS",
+        "ResourceKindEnum": "resources.models.ResourceKind",
     },
 }
 

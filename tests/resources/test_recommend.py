@@ -62,3 +62,29 @@ def test_more_reasons_rank_higher_and_common_words_do_not_match():
     )
     # "for" and "your" are in both the title and a goal: not a match.
     assert recommend([both], Reader(side="mentee", goals=("Time for your team",))) == []
+
+
+def test_a_mentor_reads_for_their_mentees_goals():
+    reader = Reader(side="mentor", goals=("Give feedback to my team",))
+    found = recommend([FEEDBACK], reader)
+    assert found[0].reasons == ("matches your mentee's goal: Give feedback to my team",)
+
+
+def test_forms_of_a_word_meet():
+    talks = Candidate(7, "Public speaking for leaders", skills=("Leadership",))
+    reader = Reader(side="mentee", goals=("Speak at the all-hands",))
+    assert recommend([talks], reader)[0].reasons == ("matches your goal: Speak at the all-hands",)
+    lead = Reader(side="mentee", goals=("Lead the quarterly review",))
+    assert recommend([talks], lead)[0].reasons == ("matches your goal: Lead the quarterly review",)
+
+
+def test_the_goal_named_is_the_one_with_most_in_common():
+    talk = Candidate(8, "Speaking up in leadership meetings")
+    reader = Reader(
+        side="mentee", goals=("Lead a project end to end", "Speak with confidence in meetings")
+    )
+    assert recommend([talk], reader)[0].reasons == (
+        "matches your goal: Speak with confidence in meetings",
+    )
+    equal = Reader(side="mentee", goals=("Lead the review", "Lead the launch"))
+    assert recommend([talk], equal)[0].reasons == ("matches your goal: Lead the review",)

@@ -124,3 +124,33 @@ def test_an_update_keeps_the_rules_and_counts_are_numbers_only(world, program):
     assert (stored.url, stored.views, stored.shares, stored.completions) == (
         "https://example.com/story", 2, 0, 1,
     )  # fmt: skip
+
+
+def test_an_update_marks_the_change_and_keeps_a_skill_the_program_dropped(world, program):
+    from programs.models import Program
+
+    resource = _create(world, program, skills=("Leadership",))
+    with organization_scope(world.alpha):
+        Program.objects.filter(pk=program.pk).update(skills=["Public speaking"])
+    program.refresh_from_db()
+    resource.program = program
+    before = resource.updated_at
+    services.resource_update(
+        actor=world.alpha_owner_membership, resource=resource,
+        details=services.ResourceDetails(
+            kind="link", title="Storytelling, revised", url="https://example.com/story",
+            skills=("Leadership",),
+        ),
+    )  # fmt: skip
+    with organization_scope(world.alpha):
+        stored = Resource.objects.get()
+    assert (stored.title, stored.skills) == ("Storytelling, revised", ["Leadership"])
+    assert stored.updated_at > before
+    with pytest.raises(ValidationError, match="Negotiation"):
+        services.resource_update(
+            actor=world.alpha_owner_membership,
+            resource=stored,
+            details=services.ResourceDetails(
+                kind="link", title="x", url="https://example.com/story", skills=("Negotiation",)
+            ),
+        )

@@ -100,3 +100,28 @@ def test_only_the_pair_shares_and_only_into_their_own_goals(world, shared_setup)
     assert "resource" in error.value.message_dict
     with organization_scope(world.alpha):
         assert SharedItem.objects.count() == 0
+
+
+def test_what_one_side_only_may_open_is_not_shared(world, shared_setup):
+    mw, mentorship, resource, _ = shared_setup
+    with organization_scope(world.alpha):
+        Resource.objects.filter(pk=resource.pk).update(audience="mentor")
+    with pytest.raises(ValidationError) as refused:
+        sharing.resource_share(
+            actor=mw.members["mentor0"], mentorship=mentorship, resource_id=resource.pk
+        )
+    assert "your mentee could not open it" in str(refused.value)
+    with organization_scope(world.alpha):
+        assert not SharedItem.objects.exists()
+
+
+def test_done_undone_done_counts_one_completion(world, shared_setup):
+    mw, mentorship, resource, _ = shared_setup
+    item = sharing.resource_share(
+        actor=mw.members["mentor0"], mentorship=mentorship, resource_id=resource.pk
+    )
+    mentee = mw.members["mentee0"]
+    for done in (True, False, True, True):
+        sharing.shared_item_complete(actor=mentee, item=item, done=done)
+    with organization_scope(world.alpha):
+        assert Resource.objects.get(pk=resource.pk).completions == 1

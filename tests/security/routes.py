@@ -554,3 +554,6 @@ from tests.security.routes_meetings import MEETING_ROUTES  # noqa: E402
 from tests.security.routes_relationships import RELATIONSHIP_ROUTES  # noqa: E402
 
 TENANT_ROUTES |= GOAL_ROUTES | MEETING_ROUTES | RELATIONSHIP_ROUTES
+from tests.security.routes_resources import RESOURCE_ROUTES  # noqa: E402
+
+TENANT_ROUTES |= RESOURCE_ROUTES

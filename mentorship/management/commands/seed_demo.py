@@ -16,6 +16,7 @@ from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
 from programs.demo import DEMO_COHORT, seed_demo_programs
 from relationships.demo import seed_demo_relationships
+from resources.demo import seed_demo_library
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Corp"
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             cohort = program.cohorts.get(name=DEMO_COHORT)
             seed_demo_matching(manager=manager, cohort=cohort)
             seed_demo_relationships(cohort=cohort)
+            seed_demo_library(manager=manager, program=program)
         if not quiet:
             self._print_logins(people)
 
