@@ -19,6 +19,7 @@ install: ## Install uv when missing, then the locked dependencies into .venv
 
 run: install ## Migrate, seed the demo organisation and start web + worker + beat
 	@$(MANAGE) migrate --noinput -v0
+	@$(MANAGE) install_schedules --quiet
 	@$(MANAGE) collectstatic --noinput -v0
 	@$(MANAGE) seed_demo
 	@echo "Starting web, worker and beat: open http://$(HOST):$(PORT)/ and log in with a demo login above (Ctrl+C stops)."
@@ -37,6 +38,7 @@ format: install
 
 bench: install ## Benchmarks of the hot paths; each prints JSON with a baseline measured in the same run
 	@for script in benchmarks/*.py; do \
-		if [ "$$script" = benchmarks/chat.py ] && { [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; }; then \
-			echo "benchmarks/chat.py needs DATABASE_URL (PostgreSQL) and REDIS_URL: not run."; continue; fi; \
+		case "$$script" in benchmarks/chat.py|benchmarks/nudges.py) \
+			if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
+				echo "$$script needs DATABASE_URL (PostgreSQL) and REDIS_URL: not run."; continue; fi;; esac; \
 		$(VENV)/python $$script || exit 1; done

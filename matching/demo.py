@@ -3,8 +3,6 @@ Idempotent: once the demo cohort has a run, nothing is added."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from matching import services
 from matching.models import MatchProposal, MatchRun
 from organizations.models import Membership
@@ -29,10 +27,6 @@ def seed_demo_matching(*, manager: Membership, cohort: Cohort) -> None:
         if waiting is not None:
             services.match_run_remove_pair(actor=manager, run=run, proposal_id=waiting.pk)
         started = services.match_run_publish(actor=manager, run=run)
-        # The demo people have been told already: no welcome emails on every `make run`.
-        Mentorship.objects.filter(pk__in=[m.pk for m in started]).update(
-            announced_at=timezone.now()
-        )
         first = (
             Mentorship.objects.filter(pk__in=[m.pk for m in started])
             .select_related("mentor__user")

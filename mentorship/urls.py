@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("relationships.urls")),
     path("", include("resources.urls")),
+    path("", include("notifications.urls")),
+    path("", include("notifications.urls_managers")),
     path("api/v1/", include("mentorship.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -1,16 +1,13 @@
-"""Telling people about new mentorships: an email and a live notification, once each."""
+"""Notification tasks: telling both sides of a new mentorship, the reminder and nudge scans,
+and the emails (due after quiet hours or a retry, and the daily digests)."""
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Organization
-from organizations.realtime import group_send_now, user_group_name
 from organizations.scope import organization_scope
 from programs.models import Mentorship, MentorshipMentee
 
@@ -20,75 +17,139 @@ def announce_mentorships(organization_id: int, mentorship_ids: list[int]) -> Non
     send_mentorship_announcements.delay(organization_id, mentorship_ids)
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_mentorship_announcements(organization_id: int, mentorship_ids: list[int]) -> None:
-    """Email everyone in each new mentorship and push a live notification. Each mentorship is
-    claimed (announced_at) before anyone is told, so a redelivered task tells nobody twice."""
+@shared_task(acks_late=True)
+def send_mentorship_announcements(organization_id: int, mentorship_ids: list[int]) -> int:
+    """Tell everyone in each new mentorship, in the app and by email, once: the notification's
+    dedupe key (the mentorship and the person) makes a redelivered task tell nobody twice."""
+    from notifications.delivery import dedupe_key, deliver_emails, notify
+    from notifications.models import Notification
+
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
-        return
+        return 0
     with organization_scope(organization):
-        for mentorship_id in mentorship_ids:
-            claimed = Mentorship.objects.filter(pk=mentorship_id, announced_at__isnull=True).update(
-                announced_at=timezone.now()
-            )
-            if claimed:
-                try:
-                    _announce(organization, mentorship_id)
-                except OSError:
-                    Mentorship.objects.filter(pk=mentorship_id).update(announced_at=None)
-                    raise
+        drafts = [
+            draft for mentorship_id in mentorship_ids for draft in _announcements(mentorship_id)
+        ]
+    notify(organization, drafts)
+    keys = [dedupe_key(organization.pk, draft) for draft in drafts]
+    ids = Notification.all_organizations.filter(dedupe_key__in=keys).values_list("pk", flat=True)
+    return deliver_emails(list(ids))
 
 
-def _announce(organization: Organization, mentorship_id: int) -> None:
-    mentorship = Mentorship.objects.select_related("mentor__user", "cohort__program").get(
-        pk=mentorship_id
+def _announcements(mentorship_id: int) -> list:
+    from notifications.delivery import Draft
+
+    mentorship = (
+        Mentorship.objects.select_related("mentor", "cohort__program")
+        .filter(pk=mentorship_id)
+        .first()
     )
+    if mentorship is None:
+        return []
     mentees = [
         member.mentee
         for member in MentorshipMentee.objects.filter(mentorship=mentorship).select_related(
-            "mentee__user"
+            "mentee"
         )
     ]
     path = reverse(
         "relationships:mentorship",
-        kwargs={"org_slug": organization.slug, "mentorship_id": mentorship.pk},
+        kwargs={"org_slug": mentorship.organization.slug, "mentorship_id": mentorship.pk},
     )
-    url = settings.SITE_URL.rstrip("/") + path
     mentee_names = ", ".join(m.full_name or m.email for m in mentees)
     mentor_name = mentorship.mentor.full_name or mentorship.mentor.email
     people = [(mentorship.mentor, mentee_names, "mentor")] + [
         (mentee, mentor_name, "mentee") for mentee in mentees
     ]
-    for enrolment, partner, role in people:
-        context = {
-            "name": enrolment.full_name or enrolment.email,
-            "partner": partner,
-            "role": role,
-            "mentorship": mentorship,
-            "program": mentorship.cohort.program,
-            "organization": organization,
-            "url": url,
-        }
-        send_mail(
-            subject=f"You have been matched with {partner}",
-            message=render_to_string("notifications/email/mentorship_started.txt", context),
-            from_email=None,
-            recipient_list=[enrolment.email],
+    program = mentorship.cohort.program.name
+    return [
+        Draft(
+            kind="mentorship_started",
+            occurrence=f"mentorship:{mentorship.pk}",
+            user_id=enrolment.user_id,
+            email=enrolment.email,
+            title=f"You have been matched with {partner}",
+            body=(
+                f"You have been matched with {partner} in {program}: "
+                + ("they will be your mentor." if role == "mentee" else "you will be their mentor.")
+                + "\n\nFirst step: agree together how you will work (how you keep in touch, how "
+                "often you meet, what stays between you). Both of you confirm the agreement on "
+                "your mentorship's page."
+            ),
+            url=path,
+            action="Open your mentorship",
+            mentorship_id=mentorship.pk,
+            program_id=mentorship.cohort.program_id,
         )
-        if enrolment.user_id:
-            group_send_now(
-                [
-                    (
-                        user_group_name(organization.pk, enrolment.user_id),
-                        {
-                            "type": "notification.message",
-                            "notification": {
-                                "kind": "mentorship_started",
-                                "title": f"You have been matched with {partner}",
-                                "url": path,
-                            },
-                        },
-                    )
-                ]
-            )
+        for enrolment, partner, role in people
+        if enrolment.user_id
+    ]
+
+
+# Reminders, nudges and their emails ------------------------------------------------------------
+
+
+@shared_task
+def run_nudge_scan(rule_key: str) -> int:
+    """Beat: run one rule's scan in every organisation and hand each batch it finds to a task.
+    Returns how many batches were enqueued."""
+    from notifications.rules import RULES
+
+    rule = RULES[rule_key]
+    now = timezone.now()
+    enqueued = 0
+    for organization in Organization.objects.order_by("pk").iterator():
+        for items in rule.scan(organization, now):
+            notify_batch.delay(rule_key, organization.pk, items)
+            enqueued += 1
+    return enqueued
+
+
+@shared_task(acks_late=True)
+def notify_batch(rule_key: str, organization_id: int, items: list) -> int:
+    """Create a batch's notifications (those that exist are skipped) and send the emails of
+    the batch that are due now, each once, however often this task runs."""
+    from notifications.delivery import dedupe_key, deliver_emails, notify
+    from notifications.models import Notification
+    from notifications.rules import RULES
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None or rule_key not in RULES:
+        return 0
+    now = timezone.now()
+    drafts = RULES[rule_key].drafts(organization, items, now)
+    if not drafts:
+        return 0
+    notify(organization, drafts, now=now)
+    keys = [dedupe_key(organization.pk, draft) for draft in drafts]
+    ids = list(
+        Notification.all_organizations.filter(dedupe_key__in=keys).values_list("pk", flat=True)
+    )
+    return deliver_emails(ids, now=now)
+
+
+@shared_task(acks_late=True)
+def deliver_notification_emails(ids: list[int]) -> int:
+    from notifications.delivery import deliver_emails
+
+    return deliver_emails(ids)
+
+
+@shared_task
+def send_due_notification_emails() -> int:
+    """Beat, every minute: emails whose quiet hours ended or whose retry is due, in batches."""
+    from notifications.delivery import batches, due_email_ids
+
+    ids = due_email_ids(timezone.now())
+    for batch in batches(ids):
+        deliver_notification_emails.delay(batch)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def send_notification_digests() -> int:
+    """Beat, every 15 minutes: the daily digests whose hour came."""
+    from notifications.delivery import send_digests
+
+    return send_digests()

@@ -52,7 +52,10 @@ def _member(organization, user_id: int) -> Membership:
 
 def _age(mentorship: Mentorship, started: datetime.date) -> None:
     shift = mentorship.started_on - started
-    Mentorship.objects.filter(pk=mentorship.pk).update(started_on=started)
+    Mentorship.objects.filter(pk=mentorship.pk).update(
+        started_on=started,
+        status_changed_at=timezone.make_aware(datetime.datetime.combine(started, datetime.time(9))),
+    )
     RelationshipMilestone.objects.filter(mentorship=mentorship).update(due_on=F("due_on") - shift)
     mentorship.started_on = started
 

@@ -140,7 +140,6 @@ def seed(pairs: int) -> Seeded:
                         origin=MentorshipOrigin.MATCH_RUN,
                         started_on=today,
                         ends_on=max(cohort.ends_on, today),
-                        announced_at=now,
                     )
                     for k in range(pairs)
                 ],

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.organization_navigation",
                 "messaging.context_processors.unread_messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -195,6 +196,34 @@ CELERY_BEAT_SCHEDULE = {
     "take-health-snapshots": {
         "task": "relationships.tasks.take_health_snapshots",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Reminders and nudges (notifications/rules/): each scan looks far enough back to cover a
+    # missed tick, and a notification's dedupe key makes a second run send nothing.
+    **{
+        f"nudges-{rule.replace('_', '-')}": {
+            "task": "notifications.tasks.run_nudge_scan",
+            "schedule": every,
+            "args": [rule],
+        }
+        for rule, every in (
+            ("meeting_reminders", 5 * 60),
+            ("requests", 15 * 60),
+            ("milestones", 60 * 60),
+            ("check_ins", 60 * 60),
+            ("agreements", 60 * 60),
+            ("invitations", 60 * 60),
+            ("inactive_pairs", 60 * 60),
+            ("weekly_digests", 60 * 60),
+        )
+    },
+    # Emails held by quiet hours or waiting for a retry, once they are due.
+    "send-due-notification-emails": {
+        "task": "notifications.tasks.send_due_notification_emails",
+        "schedule": 60,
+    },
+    "send-notification-digests": {
+        "task": "notifications.tasks.send_notification_digests",
+        "schedule": 15 * 60,
     },
 }
 
@@ -316,6 +345,7 @@ SPECTACULAR_SETTINGS = {
     # its model, so a new field of the same name never renames a published enum.
     "ENUM_NAME_OVERRIDES": {
         "ProgramStatusEnum": "programs.models.ProgramStatus",
+        "NudgeRecipientsEnum": "notifications.managers.Recipients",
         "CohortStatusEnum": "programs.models.CohortStatus",
         "RoleEnum": "organizations.models.Role",
         "EnrolmentRoleEnum": "programs.models.EnrolmentRole",
@@ -343,6 +373,11 @@ SPECTACULAR_SETTINGS = {
 
 # Absolute links in emails point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The shared secret the mail provider's bounce webhook sends in its X-Webhook-Token header
+# (POST /api/v1/email-bounces/). Empty turns the webhook off: it answers 404.
+EMAIL_WEBHOOK_TOKEN = env.str("EMAIL_WEBHOOK_TOKEN", default="")
+# Notification emails committed as sent together (see notifications/delivery.py).
+NOTIFICATION_EMAIL_CHUNK = env.int("NOTIFICATION_EMAIL_CHUNK", default=50)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Chat: the longest message, in characters.
 MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=5000)

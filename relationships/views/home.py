@@ -16,6 +16,7 @@ from mentorship.forms import apply_validation_error
 from organizations.access import organization_view
 from organizations.models import Membership
 from programs import selectors
+from programs.access import can_manage_program
 from programs.forms import AgreementForm, EndMentorshipForm
 from programs.models import (
     AGREEMENT_CONTENT_FIELDS,
@@ -70,6 +71,7 @@ def _page(request, membership, mentorship, *, agreement_form=None, end_form=None
             "mentorship": mentorship,
             "people": people,
             "in_pair": in_pair,
+            "can_manage": can_manage_program(membership, mentorship.cohort.program),
             "partners": [p for p in people if p["enrolment"].user_id != membership.user_id],
             "agreement": agreement,
             "channels": [

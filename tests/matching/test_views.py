@@ -85,7 +85,7 @@ def test_start_review_and_publish_in_the_browser_pages(
         run = MatchRun.objects.get(cohort=mw.cohort)
     run_page = url("matching:run", mw, **cohort_kwargs(mw), run_id=run.pk)
     assert response["Location"] == run_page
-    with django_assert_max_num_queries(13):  # with the navigation's unread count
+    with django_assert_max_num_queries(14):  # with the navigation's two unread counts
         response = client.get(run_page)
     assert response.status_code == 200
     body = response.content.decode()

@@ -46,7 +46,7 @@ def test_members_page_lists_people_with_bounded_queries(world, django_assert_max
         services.invitation_create(
             actor_membership=world.alpha_owner_membership, email=f"extra{index}@example.com"
         )
-    with django_assert_max_num_queries(8):  # with the navigation's unread count
+    with django_assert_max_num_queries(9):  # with the navigation's two unread counts
         response = client.get(reverse("organizations:members", kwargs={"org_slug": "alpha"}))
     assert response.status_code == 200
     body = response.content.decode()

@@ -38,7 +38,7 @@ def _profile_url(enrolment):
 
 def test_my_programs_lists_the_members_cohorts(world, enrolment, django_assert_max_num_queries):
     client = logged_in_client(world.alpha_member)
-    with django_assert_max_num_queries(8):  # with the navigation's unread count
+    with django_assert_max_num_queries(9):  # with the navigation's two unread counts
         response = client.get(reverse("programs:my_programs", kwargs={"org_slug": "alpha"}))
     body = response.content.decode()
     assert world.alpha_program.name in body
