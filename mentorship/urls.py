@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("relationships.urls")),
     path("", include("resources.urls")),
+    path("", include("surveys.urls")),
     path("", include("notifications.urls")),
     path("", include("notifications.urls_managers")),
     path("api/v1/", include("mentorship.api.urls")),

@@ -41,6 +41,8 @@ KINDS: dict[str, Kind] = {
              "When it is time for your regular check-in."),
         Kind("agreement_pending", "Agreement not confirmed",
              "When your mentoring agreement still waits for a confirmation."),
+        Kind("survey_due", "Surveys",
+             "When your program asks how your mentorship is going, at its mid-point and at its end."),
         Kind("request_expiring", "Requests about to expire",
              "When a mentoring request to you expires soon without an answer."),
         Kind("pair_inactive", "No contact for a while",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("meetings.api.urls")),
     path("", include("relationships.api.urls")),
     path("", include("resources.api.urls")),
+    path("", include("surveys.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("notifications.api.urls_managers")),
 ]

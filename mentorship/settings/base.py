@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "meetings",
     "relationships",
     "resources",
+    "surveys",
     "notifications",
     # Last: the project package itself, for commands that draw on every app (seed_demo).
     "mentorship",
@@ -214,6 +215,7 @@ CELERY_BEAT_SCHEDULE = {
             ("invitations", 60 * 60),
             ("inactive_pairs", 60 * 60),
             ("weekly_digests", 60 * 60),
+            ("surveys", 60 * 60),
         )
     },
     # Emails held by quiet hours or waiting for a retry, once they are due.
@@ -368,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "AttendanceEnum": "meetings.models.Attendance",
         "MeetingActionEnum": "meetings.rules.ACTION_PROBLEMS",
         "ResourceKindEnum": "resources.models.ResourceKind",
+        "SurveyQuestionKindEnum": "surveys.models.SurveyQuestionKind",
     },
 }
 

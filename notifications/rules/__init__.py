@@ -9,6 +9,7 @@ from notifications.rules import (  # noqa: F401 - importing a rule's module regi
     meeting_reminders,
     milestones,
     requests,
+    surveys,
     weekly_digests,
 )
 from notifications.rules.base import RULES, Rule, register

@@ -17,6 +17,7 @@ from organizations.scope import organization_scope
 from programs.demo import DEMO_COHORT, seed_demo_programs
 from relationships.demo import seed_demo_relationships
 from resources.demo import seed_demo_library
+from surveys.demo import seed_demo_surveys
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Corp"
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             seed_demo_matching(manager=manager, cohort=cohort)
             seed_demo_relationships(cohort=cohort)
             seed_demo_library(manager=manager, program=program)
+            seed_demo_surveys(manager=manager, program=program)
         if not quiet:
             self._print_logins(people)
 
