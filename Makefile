@@ -42,3 +42,11 @@ bench: install ## Benchmarks of the hot paths; each prints JSON with a baseline 
 			if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
 				echo "$$script needs DATABASE_URL (PostgreSQL) and REDIS_URL: not run."; continue; fi;; esac; \
 		$(VENV)/python $$script || exit 1; done
+
+.PHONY: backup restore
+backup: install ## Database (pg_dump) + uploaded files into one archive: make backup [BACKUP=file.tar]
+	@$(MANAGE) backup $(BACKUP)
+
+restore: install ## Into the empty database of DATABASE_URL and MEDIA_ROOT: make restore BACKUP=file.tar
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/<archive>.tar"; exit 2; }
+	@$(MANAGE) restore $(BACKUP)
