@@ -28,6 +28,9 @@ run: install ## Migrate, seed the demo organisation and start web + worker + bea
 test: install ## The whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 	@$(VENV)/pytest $(PYTEST_ARGS)
 
+fuzz: install ## A long API fuzzing run (schemathesis, fresh seed): make fuzz [FUZZ_EXAMPLES=200]
+	@FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_RANDOM=1 $(VENV)/pytest tests/fuzz -q
+
 lint: install
 	@$(VENV)/ruff check .
 	@$(VENV)/ruff format --check .

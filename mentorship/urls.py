@@ -30,5 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "mentorship.api.errors.api_aware_400"
+handler403 = "mentorship.api.errors.api_aware_403"
 handler404 = "mentorship.api.errors.api_aware_404"
 handler500 = "mentorship.api.errors.api_aware_500"

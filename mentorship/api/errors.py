@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import bad_request, page_not_found, permission_denied, server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -83,6 +83,27 @@ def json_exception_handler(exc: Exception, context: dict) -> Response | None:
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def api_aware_400(request: HttpRequest, exception: Exception | None = None):
+    """A request Django refuses before any view (too many fields, a malformed upload, a bad
+    Host): API paths answer in the API's JSON shape."""
+    if _is_api(request):
+        return JsonResponse(
+            error_body(status.HTTP_400_BAD_REQUEST, "The request could not be read."), status=400
+        )
+    return bad_request(request, exception)
+
+
+def api_aware_403(request: HttpRequest, exception: Exception | None = None):
+    if _is_api(request):
+        detail = (
+            str(exception)
+            if exception and str(exception)
+            else "You do not have permission to do this."
+        )
+        return JsonResponse(error_body(status.HTTP_403_FORBIDDEN, detail), status=403)
+    return permission_denied(request, exception)
 
 
 def api_aware_404(request: HttpRequest, exception: Exception | None = None):

@@ -327,6 +327,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mentorship.api.errors.json_exception_handler",
+    "DEFAULT_METADATA_CLASS": "mentorship.api.metadata.ApiMetadata",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -348,6 +349,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mentorship.api.schema.add_error_responses",
+    ],
     # Several models have a `status` (and serializers a `direction`): name each choice set after
     # its model, so a new field of the same name never renames a published enum.
     "ENUM_NAME_OVERRIDES": {

@@ -17,6 +17,9 @@ from programs.standard_questions import LANGUAGES
 class EnrolmentSerializer(serializers.ModelSerializer):
     """A participant of a cohort, as those who run the program see them."""
 
+    # Optional: an empty string when nobody gave it (so not documented as an email format).
+    manager_email = serializers.CharField(read_only=True)
+
     class Meta:
         model = Enrolment
         fields = [
@@ -72,13 +75,14 @@ class ImportRowErrorSerializer(serializers.Serializer):
 
 
 class ImportRejectedSerializer(serializers.Serializer):
-    """The standard error shape, with every problem of the file by line."""
+    """The standard error shape; `rows` lists every problem of the file by line when the file
+    could be read (a file that cannot be read at all has its reason under `fields.file`)."""
 
     status = serializers.IntegerField()
     code = serializers.CharField()
     detail = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    rows = ImportRowErrorSerializer(many=True)
+    rows = ImportRowErrorSerializer(many=True, required=False)
 
 
 class EnrolmentProgramSerializer(serializers.Serializer):
