@@ -267,7 +267,8 @@ def _answered(question: SurveyQuestion) -> bool:
 def question_update(
     *, actor: Membership, question: SurveyQuestion, values: QuestionSettings
 ) -> SurveyQuestion:
-    """Change a question. Once answered, its kind stays: the answers given must still fit it."""
+    """Change a question. Once answered, its kind stays (the answers given must still fit it),
+    and an anonymous question stays anonymous (its answers were given on that promise)."""
     require_program_manager(actor, question.survey.program)
     fields = clean_question(values)
     with organization_scope(question.organization):
@@ -276,6 +277,11 @@ def question_update(
             raise ValidationError(
                 {"kind": "People have answered this question, so its kind stays. Add a new "
                  "question for another kind of answer."}
+            )  # fmt: skip
+        if current.anonymous and not fields["anonymous"] and _answered(current):
+            raise ValidationError(
+                {"anonymous": "People answered this question anonymously, so it stays "
+                 "anonymous. Add a new question for answers with names."}
             )  # fmt: skip
         for name, value in fields.items():
             setattr(current, name, value)

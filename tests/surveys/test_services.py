@@ -181,6 +181,23 @@ def test_an_answered_question_keeps_its_kind_and_stays(world):
         assert SurveyQuestion.objects.get(pk=scale.pk).label == "Going well?"
 
 
+def test_an_answered_anonymous_question_stays_anonymous(world):
+    surveys = s.suggested(world)
+    built = s.pair_at_mid_point(world)
+    s.answer(world, built, built.mentor, surveys["mid_point"], scale=4, nps=9, text="Kind words")
+    text = s.questions(surveys["mid_point"])["text"]
+    text.survey.program = world.alpha_program
+    assert text.anonymous
+    owner = world.alpha_owner_membership
+    with pytest.raises(ValidationError) as error:
+        services.question_update(
+            actor=owner, question=text, values=_question(kind="text", anonymous=False)
+        )
+    assert "stays anonymous" in _errors(error)["anonymous"][0]
+    with organization_scope(world.alpha):
+        assert SurveyQuestion.objects.get(pk=text.pk).anonymous
+
+
 # When a survey opens --------------------------------------------------------------------------
 
 
