@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("notifications.urls")),
     path("", include("notifications.urls_managers")),
+    path("", include("reports.urls")),
+    path("", include("reports.exports.urls")),
     path("api/v1/", include("mentorship.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), not inline, so the

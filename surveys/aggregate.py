@@ -259,16 +259,23 @@ def mentorship_scores(
     """Mentorship id -> {"mid_point": the average 1-5 answer of its people to the mid-point
     survey's scale questions, "closing": the same for the closing survey, "nps": the average
     0-10 answer to either survey's recommendation questions}, each None without answers.
-    Only questions that are not anonymous count. One query."""
+    Only questions that are not anonymous count. One query: it reads the id range of
+    `mentorship_ids` (an index range scan; a list of thousands of ids gets a hash join over
+    every answer on PostgreSQL) and keeps the answers of the mentorships asked for."""
     ids = list(mentorship_ids)
+    if not ids:
+        return {}
+    wanted = set(ids)
     sums: dict[tuple[int, str], list[int]] = defaultdict(list)
     with organization_scope(organization):
         for mentorship_id, moment, kind, value in SurveyAnswer.objects.filter(
-            response__mentorship_id__in=ids,
+            response__mentorship__id__range=(min(wanted), max(wanted)),
             question__anonymous=False,
             question__kind__in=[SurveyQuestionKind.SCALE, SurveyQuestionKind.NPS],
         ).values_list("response__mentorship_id", "response__survey__moment", "question__kind",
                       "value"):  # fmt: skip
+            if mentorship_id not in wanted:
+                continue
             if isinstance(value, int) and not isinstance(value, bool):
                 key = "nps" if kind == SurveyQuestionKind.NPS else moment
                 sums[(mentorship_id, key)].append(value)

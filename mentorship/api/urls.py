@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("surveys.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("notifications.api.urls_managers")),
+    path("", include("reports.api.urls")),
 ]

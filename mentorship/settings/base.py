@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "resources",
     "surveys",
     "notifications",
+    "reports",
     # Last: the project package itself, for commands that draw on every app (seed_demo).
     "mentorship",
 ]
@@ -228,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-notification-digests": {
         "task": "notifications.tasks.send_notification_digests",
         "schedule": 15 * 60,
+    },
+    # Scheduled progress reports (weekly on Mondays, monthly on the 1st), once per day each.
+    "send-scheduled-reports": {
+        "task": "reports.tasks.send_scheduled_reports",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 

@@ -565,6 +565,10 @@ from tests.security.routes_nudges import NUDGES_GLOBAL_ROUTES, NUDGES_ROUTES  # 
 
 TENANT_ROUTES |= NOTIFICATIONS_ROUTES | NUDGES_ROUTES
 GLOBAL_ROUTES |= NOTIFICATIONS_GLOBAL_ROUTES | NUDGES_GLOBAL_ROUTES
+from tests.security.routes_reports import REPORTS_ROUTES  # noqa: E402
+from tests.security.routes_reports_exports import REPORTS_EXPORTS_ROUTES  # noqa: E402
+
+TENANT_ROUTES |= REPORTS_ROUTES | REPORTS_EXPORTS_ROUTES
 from tests.security.routes_surveys import SURVEY_ROUTES  # noqa: E402
 
 TENANT_ROUTES |= SURVEY_ROUTES

@@ -16,6 +16,7 @@ from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
 from programs.demo import DEMO_COHORT, seed_demo_programs
 from relationships.demo import seed_demo_relationships
+from relationships.services import health_snapshots_take
 from resources.demo import seed_demo_library
 from surveys.demo import seed_demo_surveys
 
@@ -93,6 +94,9 @@ class Command(BaseCommand):
             seed_demo_relationships(cohort=cohort)
             seed_demo_library(manager=manager, program=program)
             seed_demo_surveys(manager=manager, program=program)
+            # Today's health of every pair, as the daily beat keeps it: the dashboard's health
+            # section and its trend start from it.
+            health_snapshots_take(organization=organization)
         if not quiet:
             self._print_logins(people)
 
