@@ -97,7 +97,8 @@ class MentorshipEndReason(TenantModel):
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="end_reasons")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    role = models.CharField(max_length=10)
+    # "mentor", "mentee" or "program_manager" (a manager who ended it).
+    role = models.CharField(max_length=20)
     reason = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -134,9 +134,14 @@ def question_move(
 ) -> HttpResponse:
     program = managed_program(membership, program_id)
     question = selectors.get_question_for(program, question_id)
-    services.question_move(
-        actor_membership=membership, question=question, direction=request.POST.get("direction", "")
-    )
+    try:
+        services.question_move(
+            actor_membership=membership,
+            question=question,
+            direction=request.POST.get("direction", ""),
+        )
+    except ValidationError as error:  # a forged or stale form: say so, move nothing
+        messages.error(request, " ".join(error.messages))
     return redirect(
         reverse(
             "programs:questions",
