@@ -43,7 +43,10 @@ bench: install ## Benchmarks of the hot paths; each prints JSON with a baseline 
 	@for script in benchmarks/*.py; do \
 		case "$$script" in benchmarks/chat.py|benchmarks/nudges.py) \
 			if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
-				echo "$$script needs DATABASE_URL (PostgreSQL) and REDIS_URL: not run."; continue; fi;; esac; \
+				echo "$$script needs DATABASE_URL (PostgreSQL) and REDIS_URL: not run."; continue; fi;; \
+		benchmarks/exports.py) \
+			if [ -z "$$DATABASE_URL" ]; then \
+				echo "$$script needs DATABASE_URL (PostgreSQL): not run."; continue; fi;; esac; \
 		$(VENV)/python $$script || exit 1; done
 
 .PHONY: backup restore
