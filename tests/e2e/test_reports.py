@@ -17,6 +17,7 @@ import re
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from goals.models import Goal
@@ -179,6 +180,23 @@ def download_the_reports(s: BrowserSession) -> None:
         assert title not in text and title not in workbook_text and title not in pdf_text
 
 
+def ask_for_it_by_email(s: BrowserSession) -> None:
+    page = s.page
+    page.get_by_role("link", name="Get the progress report by email every week or month").click()
+    s.expect_path(r"/o/demo/reports/scheduled/$")
+    assert page.get_by_text("You receive no scheduled report yet.").is_visible()
+    field(page, "How often").select_option(label="On the first of each month")
+    page.get_by_role("button", name="Email it to me").click()
+    s.expect_path(r"/o/demo/reports/scheduled/$")
+    row = page.get_by_role("row").filter(has_text="On the first of each month")
+    expect(row.get_by_text("Not yet")).to_be_visible()
+    s.shoot("04-scheduled-reports")
+    assert accessibility_problems(page) == []
+    page.go_back()
+    page.go_back()
+    s.expect_path(r"/o/demo/reports/\?.*cohort=\d+")
+
+
 def mistype_the_range(s: BrowserSession) -> None:
     page = s.page
     field(page, "From").fill("2026-03-01")
@@ -187,7 +205,7 @@ def mistype_the_range(s: BrowserSession) -> None:
     error = "The range ends before it starts: the end date must be on or after the start."
     assert page.get_by_text(error).is_visible()
     assert field(page, "Cohort").input_value() != ""  # nothing chosen is lost
-    s.shoot("04-a-range-that-ends-before-it-starts")
+    s.shoot("05-a-range-that-ends-before-it-starts")
     assert accessibility_problems(page) == []
 
 
@@ -204,10 +222,10 @@ def the_owner_reads_the_audit_log(s: BrowserSession) -> None:
     for action in ("Exported CSV", "Exported XLSX", "Exported PDF", "Exported the participants"):
         assert viewer_rows.filter(has_text=action).count() == 1, action
     assert viewer_rows.first.get_by_text("Cohort: Spring cohort").is_visible()
-    s.shoot("05-audit-log")
+    s.shoot("06-audit-log")
     assert accessibility_problems(page) == []
     page.set_viewport_size(PHONE)
-    s.shoot("06-audit-log-on-a-phone")
+    s.shoot("07-audit-log-on-a-phone")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.set_viewport_size(DESKTOP)
 
@@ -224,6 +242,7 @@ def test_a_report_viewer_follows_the_programs_and_the_owner_sees_who_looked(
         open_the_dashboard,
         narrow_to_a_cohort,
         download_the_reports,
+        ask_for_it_by_email,
         look_on_a_phone,
         mistype_the_range,
         the_owner_reads_the_audit_log,
