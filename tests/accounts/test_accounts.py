@@ -101,6 +101,22 @@ def _login(client: Client, email: str, password: str = PASSWORD):
     return client.post("/accounts/login/", {"login": email, "password": password})
 
 
+def test_the_session_key_changes_at_login(db):
+    """A session id planted before sign-in (session fixation) is worthless after it."""
+    make_user("fixed@example.com")
+    client = Client()
+    session = client.session
+    session["planted"] = True
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    before = session.session_key
+
+    assert _login(client, "fixed@example.com").status_code == 302
+    after = client.cookies["sessionid"].value
+    assert after != before
+    assert client.get("/account/").status_code == 200
+
+
 def test_mfa_totp_activation_login_replay_and_recovery_codes(db):
     make_user("mfa@example.com")
     client = Client()
