@@ -312,8 +312,9 @@ def seed_surveys(cursor, organization, program, mentorships: int, statuses, now)
     def value(kind: str, m: int, n: int) -> str:
         return str((m + n) % 5 + 1) if kind == "scale" else str((m * 3 + n) % 11)
 
-    _copy(cursor, SurveyAnswer, ["organization_id", "response_id", "question_id", "value"],
-          ((org, n, question, value(kind, m, n))
+    _copy(cursor, SurveyAnswer,
+          ["organization_id", "response_id", "question_id", "value", "score"],
+          ((org, n, question, *[value(kind, m, n)] * 2)
            for n, (moment, m, _) in enumerate(responses, start=1)
            for question, kind in questions[moment]))  # fmt: skip
     cursor.execute(
@@ -393,17 +394,17 @@ WITH held AS (
     ORDER BY mentorship_id, taken_on DESC
 ), scores AS (
     SELECT r.mentorship_id,
-           round(avg((a.value)::text::numeric)
+           round(avg(a.score)
                  FILTER (WHERE q.kind = 'scale' AND s.moment = 'mid_point'), 2) AS mid_point,
-           round(avg((a.value)::text::numeric)
+           round(avg(a.score)
                  FILTER (WHERE q.kind = 'scale' AND s.moment = 'closing'), 2) AS closing,
-           round(avg((a.value)::text::numeric) FILTER (WHERE q.kind = 'nps'), 2) AS nps
+           round(avg(a.score) FILTER (WHERE q.kind = 'nps'), 2) AS nps
     FROM surveys_surveyanswer a
     JOIN surveys_surveyresponse r ON r.id = a.response_id
     JOIN surveys_surveyquestion q ON q.id = a.question_id
     JOIN surveys_survey s ON s.id = r.survey_id
     WHERE a.organization_id = {org} AND NOT q.anonymous AND q.kind IN ('scale', 'nps')
-      AND jsonb_typeof(a.value) = 'number'
+      AND a.score IS NOT NULL
     GROUP BY r.mentorship_id
 )
 SELECT m.id, p.name, c.name, coalesce(nullif(mentor.full_name, ''), mentor.email),

@@ -20,7 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, FloatField, Q, QuerySet
+from django.db.models.functions import Cast, Round
 
 from organizations.models import Organization
 from organizations.scope import organization_scope
@@ -253,36 +254,58 @@ def response_counts(
     return {pk: found.get(pk, 0) for pk in ids}
 
 
+def mentorship_scores_query(
+    *, after: int, last: int | None, members: QuerySet | None = None
+) -> QuerySet:
+    """Rows (mentorship id, mid-point score, closing score, NPS average) of the mentorships with
+    ids in (after, last] (and among `members`, a queryset of mentorship ids, when given) that
+    have an answer: the averages of the numbers (SurveyAnswer.score) their people answered,
+    rounded to 2 places, only from questions that are not anonymous. Run in the organisation's
+    scope. One grouped query reading the id range (an index range scan)."""
+    in_range = {"response__mentorship_id__gt": after}
+    if last is not None:
+        in_range["response__mentorship_id__lte"] = last
+    if members is not None:
+        in_range["response__mentorship_id__in"] = members
+
+    def average(condition: Q) -> Cast:
+        return Cast(Round(Avg("score", filter=condition), 2), output_field=FloatField())
+
+    scale = Q(question__kind=SurveyQuestionKind.SCALE)
+    return (
+        SurveyAnswer.objects.filter(
+            question__anonymous=False,
+            question__kind__in=[SurveyQuestionKind.SCALE, SurveyQuestionKind.NPS],
+            score__isnull=False,
+            **in_range,
+        )
+        .order_by()
+        .values_list("response__mentorship_id")
+        .annotate(
+            mid_point=average(scale & Q(response__survey__moment=SurveyMoment.MID_POINT)),
+            closing=average(scale & Q(response__survey__moment=SurveyMoment.CLOSING)),
+            nps=average(Q(question__kind=SurveyQuestionKind.NPS)),
+        )
+    )
+
+
 def mentorship_scores(
     organization: Organization, mentorship_ids: Iterable[int]
 ) -> dict[int, dict[str, float | None]]:
     """Mentorship id -> {"mid_point": the average 1-5 answer of its people to the mid-point
     survey's scale questions, "closing": the same for the closing survey, "nps": the average
     0-10 answer to either survey's recommendation questions}, each None without answers.
-    Only questions that are not anonymous count. One query: it reads the id range of
-    `mentorship_ids` (an index range scan; a list of thousands of ids gets a hash join over
-    every answer on PostgreSQL) and keeps the answers of the mentorships asked for."""
+    Only questions that are not anonymous count. One query (mentorship_scores_query over the
+    ids' range; a list of thousands of ids gets a hash join over every answer on PostgreSQL),
+    keeping the mentorships asked for."""
     ids = list(mentorship_ids)
     if not ids:
         return {}
-    wanted = set(ids)
-    sums: dict[tuple[int, str], list[int]] = defaultdict(list)
-    with organization_scope(organization):
-        for mentorship_id, moment, kind, value in SurveyAnswer.objects.filter(
-            response__mentorship__id__range=(min(wanted), max(wanted)),
-            question__anonymous=False,
-            question__kind__in=[SurveyQuestionKind.SCALE, SurveyQuestionKind.NPS],
-        ).values_list("response__mentorship_id", "response__survey__moment", "question__kind",
-                      "value"):  # fmt: skip
-            if mentorship_id not in wanted:
-                continue
-            if isinstance(value, int) and not isinstance(value, bool):
-                key = "nps" if kind == SurveyQuestionKind.NPS else moment
-                sums[(mentorship_id, key)].append(value)
-
-    def average(mentorship_id: int, key: str) -> float | None:
-        values = sums.get((mentorship_id, key))
-        return round(sum(values) / len(values), 2) if values else None
-
     keys = (SurveyMoment.MID_POINT.value, SurveyMoment.CLOSING.value, "nps")
-    return {pk: {key: average(pk, key) for key in keys} for pk in ids}
+    found: dict[int, dict[str, float | None]] = {pk: dict.fromkeys(keys) for pk in ids}
+    with organization_scope(organization):
+        rows = mentorship_scores_query(after=min(ids) - 1, last=max(ids))
+        for mentorship_id, *averages in rows:
+            if mentorship_id in found:
+                found[mentorship_id] = dict(zip(keys, averages, strict=True))
+    return found

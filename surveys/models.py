@@ -119,6 +119,9 @@ class SurveyAnswer(TenantModel):
     # An answered question stays (the services refuse to remove it): its answers count.
     question = models.ForeignKey(SurveyQuestion, on_delete=models.RESTRICT, related_name="answers")
     value = models.JSONField()
+    # The answer to a scale or NPS question as a number (the same as `value`), so scores are
+    # averaged in SQL without reading JSON; empty for the other kinds.
+    score = models.SmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

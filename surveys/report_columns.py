@@ -10,9 +10,12 @@ here): each mentorship's mid-point score, closing score and NPS answer.
 
 Every value is blank without answers. Privacy: a question marked anonymous promises that its
 answers are never tied to a pair, so only questions that are not anonymous count here
-(surveys.aggregate.mentorship_scores reads those only). One query per chunk of rows.
+(surveys.aggregate.mentorship_scores_query reads those only). One query per chunk of rows,
+sent with the report's own chunk queries (`chunk_query`, `from_rows`): on PostgreSQL the server
+computes it while the previous chunk is written.
 
-Plain duck-typed providers (`headers`, `values`): the surveys app does not import the reports.
+Plain duck-typed providers (`headers`, `values`, and optionally `chunk_query` and `from_rows`):
+the surveys app does not import the reports.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from organizations.models import Organization
-from surveys.aggregate import mentorship_scores
+from surveys.aggregate import mentorship_scores, mentorship_scores_query
 from surveys.models import SurveyMoment
 
 MID_POINT_HEADER = "Mid-point score"
@@ -47,6 +52,15 @@ class SurveyScoreColumns:
             if row != (None, None, None):
                 found[mentorship_id] = row
         return found
+
+    def chunk_query(self, *, after: int, last: int | None, members: QuerySet) -> QuerySet:
+        """The query of a chunk of the report: mentorships with ids in (after, last] among
+        `members`."""
+        return mentorship_scores_query(after=after, last=last, members=members)
+
+    def from_rows(self, rows: list[tuple]) -> Mapping[int, tuple[float | None, ...]]:
+        """Mentorship id -> (mid-point, closing, NPS), from chunk_query's rows."""
+        return {row[0]: row[1:] for row in rows}
 
 
 PROGRESS_COLUMNS = [SurveyScoreColumns()]

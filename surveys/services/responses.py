@@ -113,6 +113,7 @@ def survey_respond(
     with organization_scope(actor.organization):
         questions = list(SurveyQuestion.objects.filter(survey=survey).order_by("position", "pk"))
         cleaned = clean_answers(questions, answers)
+        scored = {question.pk for question in questions if question.kind in RANGES}
         if SurveyResponse.objects.filter(
             survey=survey, mentorship=mentorship, respondent_id=actor.user_id
         ).exists():
@@ -131,6 +132,7 @@ def survey_respond(
                 response=response,
                 question_id=question_id,
                 value=value,
+                score=value if question_id in scored else None,
             )
             for question_id, value in cleaned.items()
         )
