@@ -62,3 +62,26 @@ class ApiTokenForm(forms.Form):
         label="Token name",
         help_text="Where you will use it, e.g. “Power BI export”. You see the token once.",
     )
+
+
+class AccountEraseForm(forms.Form):
+    """Erasing an account is confirmed by typing its email address."""
+
+    email = forms.CharField(
+        max_length=254,
+        label="Your email address",
+        help_text="Type it to confirm that you want to erase this account.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        typed = self.cleaned_data["email"].strip()
+        if typed.lower() != self.user.email.lower():
+            raise forms.ValidationError(
+                f"That is not this account's address. Type {self.user.email} to confirm."
+            )
+        return typed

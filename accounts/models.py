@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.crypto import salted_hmac
 
 
 def validate_timezone(value: str) -> None:
@@ -50,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Can log into the operators' admin site."
     )
     date_joined = models.DateTimeField(default=django_timezone.now)
+    # Raised to end every browser session of the person at once ("sign out everywhere"): it is
+    # part of the hash each session holds, so older sessions stop authenticating.
+    session_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -62,6 +66,25 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def _versioned(self, session_hash: str) -> str:
+        if not self.session_version:
+            return session_hash
+        return salted_hmac(
+            "accounts.User.session_version",
+            f"{session_hash}:{self.session_version}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        """Django's hash of the password, mixed with `session_version`: a session signed in
+        before the person signed out everywhere is refused (as one signed in before a password
+        change is)."""
+        return self._versioned(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for session_hash in super().get_session_auth_fallback_hash():
+            yield self._versioned(session_hash)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ApiToken, User, hash_api_token, new_api_token_value, validate_timezone
@@ -50,6 +51,16 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User) -> User:
+    """End every browser session of the person, this one included, and close their open
+    sockets: for a lost laptop or a shared computer. API tokens are revoked one by one."""
+    User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
+    user.refresh_from_db(fields=["session_version"])
+    sockets_close_everywhere(user_id=user.pk)
+    return user
 
 
 @transaction.atomic

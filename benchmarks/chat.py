@@ -214,6 +214,9 @@ def configure_django(*, database_url: str, redis_url: str, prefix: str, var_dir:
             "LOG_LEVEL": "WARNING",
             "ALLOWED_HOSTS": "127.0.0.1",
             "PYTHONPATH": os.pathsep.join([str(BENCH_DIR), str(BASE_DIR)]),
+            # Each client sends far more than a person's 30 a minute: the benchmark measures
+            # delivery, not the pace limit.
+            "RATE_LIMIT_MESSAGE_SEND": "1000000/m",
         }
     )
     os.environ.pop("CELERY_BROKER_URL", None)

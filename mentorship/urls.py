@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("account/", include("privacy.urls")),
     path("", include("organizations.urls")),
     path("", include("programs.urls")),
     path("", include("matching.urls")),

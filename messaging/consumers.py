@@ -10,7 +10,11 @@ Client frames (JSON objects with a "type"):
     {"type": "ping"}
 Server frames: hello (conversations with unread counts), sent (acknowledges a send, with its
 client key), message / edited / deleted (broadcasts), history (answers sync), read (receipts),
-typing, error (with the reason; the socket stays open and nothing is stored).
+typing, error (with the reason; the socket stays open and nothing is stored; a send refused for
+pace has "code": "rate_limited" and "retry_after" in seconds).
+
+When the channel layer fails (its Redis restarts), a send is still saved and acknowledged, and the
+socket then closes with CLOSE_TRY_AGAIN (organizations.realtime): the client reconnects and syncs.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from mentorship.ratelimit import RateLimitedError
 from messaging import presence, selectors, services
 from messaging.access import Access
 from messaging.groups import conversation_group_name
@@ -136,7 +141,7 @@ class ChatConsumer(MemberSocket):
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "conversation_groups", {}).values():
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await self.group_leave(group)
         if getattr(self, "membership", None) is not None:
             await self.database(
                 presence.connection_close,
@@ -176,6 +181,9 @@ class ChatConsumer(MemberSocket):
         except (ValidationError, PermissionDenied, Http404) as error:
             ref = frame.get("client_key")
             extra = {"client_key": ref} if isinstance(ref, str) and ref else {}
+            if isinstance(error, RateLimitedError):
+                # Nothing was stored: the client keeps the message and offers to send it again.
+                extra |= {"code": "rate_limited", "retry_after": error.retry_after}
             await self.send_error(_error_text(error), **extra)
 
     async def frame_send(self, frame: dict) -> None:
@@ -197,6 +205,7 @@ class ChatConsumer(MemberSocket):
             access=access,
             body=frame.get("body"),
             client_key=frame.get("client_key", ""),
+            rate_limit=True,
         )
         return services.message_payload(message), created
 

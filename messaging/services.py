@@ -16,6 +16,7 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorship import ratelimit
 from messaging.access import Access, conversation_access, conversation_program
 from messaging.attachments import clean_files
 from messaging.groups import conversation_group_name
@@ -164,6 +165,7 @@ def message_send(
     client_key: Any = "",
     files: list[UploadedFile] | None = None,
     access: Access | None = None,
+    rate_limit: bool = False,
 ) -> tuple[Message, bool]:
     """Save a message (text, files or both) with the conversation's next sequence number, then
     broadcast it.
@@ -172,7 +174,9 @@ def message_send(
     already saved, so a retry after a lost acknowledgement never duplicates it. Every file is
     checked before anything is stored, and a send that fails stores nothing: no message, no file.
     `access` is the sender's access when the caller holds it fresh (a chat socket keeps it
-    current); otherwise it is read here.
+    current); otherwise it is read here. `rate_limit`: a person sending (chat socket, API, chat
+    page), so the send counts against their pace limit (RATE_LIMITS "message_send") and is
+    refused with RateLimitedError once it is spent; a resend of a saved message does not count.
 
     The chat's hot path: three statements (take the next number, insert, move the sender's read
     position), whatever the conversation.
@@ -181,6 +185,19 @@ def message_send(
     uploads = clean_files(files or [])
     text = _clean_body(body, required=not uploads)
     key = _clean_client_key(client_key)
+    if rate_limit:
+        try:
+            ratelimit.message_send_take(
+                organization_id=conversation.organization_id, user_id=membership.user_id
+            )
+        except ratelimit.RateLimitedError:
+            # A retry of a message saved already (its acknowledgement was lost) is answered
+            # with it, whatever the pace.
+            with organization_scope(conversation.organization):
+                existing = _resent(membership, conversation, key) if key else None
+            if existing is None:
+                raise
+            return existing, False
     stored: list[str] = []
     with organization_scope(conversation.organization):
         try:
@@ -224,6 +241,10 @@ def message_send(
             existing = _resent(membership, conversation, key) if key else None
             if existing is None:
                 raise
+            if rate_limit:
+                ratelimit.message_send_give_back(
+                    organization_id=conversation.organization_id, user_id=membership.user_id
+                )
             return existing, False
     return message, True
 

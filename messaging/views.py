@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mentorship.ratelimit import RateLimitedError, rate_limited_response
 from messaging import selectors, services
 from messaging.attachments import accept_attribute, attachment_response, max_bytes, max_files
 from messaging.models import ConversationKind, MessageReport
@@ -133,7 +134,12 @@ def send(request: HttpRequest, conversation_id: int, *, membership: Membership) 
             body=request.POST.get("body", ""),
             client_key=request.POST.get("client_key", ""),
             files=request.FILES.getlist("files"),
+            rate_limit=True,
         )
+    except RateLimitedError as error:
+        if _wants_json(request):
+            return rate_limited_response(request, error)
+        messages.error(request, error.reason)
     except ValidationError as error:
         if _wants_json(request):
             return JsonResponse(

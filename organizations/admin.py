@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from organizations.audit import organization_delete_with_audit_log
 from organizations.models import Invitation, Membership, Organization
 
 
@@ -14,6 +15,14 @@ class AllOrganizationsAdmin(admin.ModelAdmin):
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "require_mfa_for_staff", "created_at"]
     search_fields = ["name", "slug"]
+
+    # The audit log refuses deletes (a database trigger on PostgreSQL) except on this path.
+    def delete_model(self, request, obj: Organization) -> None:
+        organization_delete_with_audit_log(obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for organization in queryset:
+            organization_delete_with_audit_log(organization)
 
 
 @admin.register(Membership)

@@ -26,6 +26,14 @@ class OrganizationSettingsForm(forms.Form):
         label="Require two-factor authentication for owners, admins and report viewers",
     )
 
+    def __init__(self, *args, can_change_mfa: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_change_mfa:
+            # A disabled field keeps its initial value whatever is posted.
+            field = self.fields["require_mfa_for_staff"]
+            field.disabled = True
+            field.help_text = "Only the organisation's owners turn this on or off."
+
 
 def role_choices_with_help() -> list[tuple[str, str]]:
     return [(role.value, f"{role.label} — {ROLE_DESCRIPTIONS[role]}") for role in Role]

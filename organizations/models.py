@@ -151,3 +151,95 @@ class Invitation(TenantModel):
         if self.expires_at <= timezone.now():
             return InvitationStatus.EXPIRED
         return InvitationStatus.PENDING
+
+
+class AuditAction(models.TextChoices):
+    """Every admin action the organisation's audit log records, as `<noun>.<verb>`."""
+
+    MEMBER_ROLE_CHANGED = "member.role_changed", "Role changed"
+    MEMBER_REMOVED = "member.removed", "Member removed"
+    INVITATION_CREATED = "invitation.created", "Invitation created"
+    INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
+    MATCHES_PUBLISHED = "matches.published", "Matches published"
+    REPORT_EXPORTED = "report.exported", "Report exported"
+    AUDIT_EXPORTED = "audit.exported", "Audit log exported"
+    ORGANIZATION_EXPORTED = "organization.exported", "Organisation exported"
+    ORGANIZATION_SETTINGS_CHANGED = "organization.settings_changed", "Settings changed"
+    ORGANIZATION_MFA_CHANGED = "organization.mfa_changed", "Two-factor requirement changed"
+    PROGRAM_ARCHIVED = "program.archived", "Program archived"
+    PROGRAM_DELETED = "program.deleted", "Program deleted"
+    ACCOUNT_ERASED = "account.erased", "Account erased"
+
+
+class AuditLogAppendOnlyError(RuntimeError):
+    """An audit event was about to be changed or deleted: the log is append-only."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses bulk changes: an audit event, once written, stays as written.
+
+    The one update let through is `actor=None`, which Django runs when a person's account is
+    deleted (the foreign key is SET_NULL): the entry keeps the name in `actor_label`.
+    """
+
+    def update(self, **kwargs):
+        if kwargs == {"actor": None}:
+            return super().update(**kwargs)
+        raise AuditLogAppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditLogAppendOnlyError("Audit events cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogAppendOnlyError("Audit events cannot be changed.")
+
+
+class AuditEventTenantManager(TenantManager.from_queryset(AuditEventQuerySet)):
+    pass
+
+
+class AuditEvent(TenantModel):
+    """One admin action in an organisation, written once and never changed or deleted.
+
+    The labels are copied at the time of the action so that the line still reads correctly after
+    the actor or the target is renamed or erased. On PostgreSQL a trigger refuses every UPDATE but
+    the one clearing `actor` when an account is deleted, and every DELETE unless the transaction
+    has set `mentorship.audit_purge` to 'on', which only the organisation-deletion path does (see
+    `organizations.audit.organization_delete_with_audit_log`).
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=400)
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    target_label = models.CharField(max_length=1000, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AuditEventTenantManager()
+    all_organizations = models.Manager.from_queryset(AuditEventQuerySet)()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        base_manager_name = "all_organizations"
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="auditevent_org_created"),
+            models.Index(
+                fields=["organization", "action", "-created_at"], name="auditevent_org_action"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_action_display()} by {self.actor_label} at {self.created_at:%Y-%m-%d %H:%M}"
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditLogAppendOnlyError("Audit events cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogAppendOnlyError("Audit events cannot be deleted.")

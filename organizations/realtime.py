@@ -2,6 +2,11 @@
 socket remembers its browser session, and who may connect (members only, MFA policy kept).
 
 Group names carry the organisation, so groups never mix tenants: `org.<id>.user.<id>`.
+
+The channel layer delivers at most once, and Redis's publish/subscribe drops silently what is
+published while a subscriber is away (a Redis restart, a network cut). Sockets therefore never
+trust the layer blindly: when it fails them (see LayerWatch), they are closed with
+CLOSE_TRY_AGAIN and their clients reconnect and ask for what they missed.
 """
 
 from __future__ import annotations
@@ -9,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,12 +28,21 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.db import connections, transaction
+from redis.exceptions import RedisError
 
 from organizations.access import missing_required_mfa
 from organizations.models import Membership
 
+logger = logging.getLogger(__name__)
+
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
+# The server lost its channel layer for a moment: reconnect (with backoff) and catch up.
+CLOSE_TRY_AGAIN = 4503
+
+# What the channel layer (and the cache, on the same Redis) raise when their server cannot be
+# reached: redis's ConnectionError or TimeoutError, or the operating system's OSError.
+LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
 
 
 def user_group_name(organization_id: int, user_id: int) -> str:
@@ -71,8 +87,18 @@ def group_send_now(sends: list[GroupSend]) -> None:
     layer = get_channel_layer()
 
     async def send_all() -> None:
-        for group, message in sends:
-            await layer.group_send(group, message)
+        for number, (group, message) in enumerate(sends):
+            try:
+                await layer.group_send(group, message)
+            except LAYER_ERRORS as error:
+                # What was saved stays saved: the sockets that missed this are closed by their
+                # process's LayerWatch and catch up from the database.
+                logger.warning(
+                    "Channel layer unreachable, %d live update(s) not sent: %s",
+                    len(sends) - number,
+                    error,
+                )
+                return
 
     try:
         asyncio.get_running_loop()
@@ -148,6 +174,112 @@ def _release_connections() -> None:
             connection.health_check_done = checked
 
 
+class LayerWatch:
+    """Proves, for the sockets of one server process (one event loop), that the channel layer
+    still delivers to them, and closes them all with CLOSE_TRY_AGAIN when it may not have.
+
+    Every `beat_seconds` the watch sends a numbered beat to a channel of its own, through the
+    layer and back, as a chat message travels. The sockets may have missed messages when
+
+    - a send fails (the layer's server is unreachable): a beat, or a socket's own broadcast
+      (MemberSocket.channel_layer_lost);
+    - a beat arrives after a later-numbered one was expected, so one was lost on its way: the
+      layer's subscriber was away for a moment and came back without saying so (Redis restarted);
+    - no beat arrived for `silent_beats` beats although they were sent: nothing comes back.
+
+    A socket that stays open while its process missed a message would never show it; once
+    closed, its client reconnects and asks for everything after the last message it saw. While
+    the layer's server is down, reconnecting fails and clients keep trying with backoff.
+    """
+
+    beat_seconds = 0.5
+    silent_beats = 20
+
+    def __init__(self, layer) -> None:
+        self.layer = layer
+        self.sockets: set[MemberSocket] = set()
+        self.task: asyncio.Task | None = None
+        self.received = 0
+
+    def watch(self, socket: MemberSocket) -> None:
+        self.sockets.add(socket)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._beat())
+
+    async def forget(self, socket: MemberSocket) -> None:
+        self.sockets.discard(socket)
+        if not self.sockets and self.task is not None:
+            task, self.task = self.task, None
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def interrupted(self, reason: str) -> None:
+        """Close every watched socket that is still open, with CLOSE_TRY_AGAIN."""
+        open_sockets = [socket for socket in self.sockets if not socket.closing_to_resync]
+        if open_sockets:
+            logger.warning(
+                "Channel layer interrupted (%s): %d socket(s) closed to catch up",
+                reason,
+                len(open_sockets),
+            )
+        for socket in open_sockets:
+            await socket.close_to_resync()
+
+    async def _beat(self) -> None:
+        channel: str | None = None
+        reader: asyncio.Task | None = None
+        sent = 0
+        try:
+            while True:
+                await asyncio.sleep(self.beat_seconds)
+                try:
+                    if channel is None:
+                        channel = await self.layer.new_channel("layer-watch.")
+                        self.received = 0
+                        reader = asyncio.get_running_loop().create_task(self._read(channel))
+                    await self.layer.send(channel, {"type": "layer.beat", "number": sent + 1})
+                except LAYER_ERRORS as error:
+                    await self.interrupted(f"a send failed: {error}")
+                    continue
+                sent += 1
+                if sent - self.received > self.silent_beats:
+                    self.received = sent
+                    await self.interrupted("no beat came back")
+        finally:
+            if reader is not None:
+                reader.cancel()
+                await asyncio.gather(reader, return_exceptions=True)
+
+    async def _read(self, channel: str) -> None:
+        while True:
+            try:
+                beat = await self.layer.receive(channel)
+            except LAYER_ERRORS:
+                # A layer that reads from its server (not publish/subscribe) fails here while
+                # the server is down; the sends fail too and say so.
+                await asyncio.sleep(self.beat_seconds)
+                continue
+            number = beat.get("number", 0)
+            lost = number > self.received + 1
+            self.received = max(self.received, number)
+            if lost:
+                await self.interrupted("a beat was lost on its way")
+
+
+_layer_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LayerWatch] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def layer_watch(layer) -> LayerWatch:
+    """The watch of this event loop (one per server process) over `layer`."""
+    loop = asyncio.get_running_loop()
+    watch = _layer_watches.get(loop)
+    if watch is None or watch.layer is not layer:
+        watch = _layer_watches[loop] = LayerWatch(layer)
+    return watch
+
+
 class MemberSocket(AsyncWebsocketConsumer):
     """A websocket for members of the organisation in its URL.
 
@@ -155,19 +287,67 @@ class MemberSocket(AsyncWebsocketConsumer):
     the socket then listens on the user's group, where logout, removal and deactivation end it.
     Client frames are JSON objects with a "type"; each type is handled by `frame_<type>`, and
     anything else gets an error frame that says why while the socket stays open.
+
+    When the channel layer fails the socket (its server unreachable), the socket is closed with
+    CLOSE_TRY_AGAIN, never with an error: before the handshake the connection is refused, and
+    after it, the frame being handled is answered first (a message is saved and acknowledged
+    even if it could not be announced). The other sockets of the process are closed too, since
+    they may have missed messages as well (LayerWatch).
     """
 
     user_group: str | None = None
     max_frame_bytes = 16 * 1024
+    layer_watch: LayerWatch | None = None
+    layer_error: BaseException | None = None
+    closing_to_resync = False
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as error:
+            if hasattr(self, "channel_name"):
+                raise
+            # The layer could not give the socket a channel: refuse the handshake, the client
+            # tries again.
+            logger.warning("Channel layer unreachable, websocket refused: %s", error)
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As channels dispatches, without its clean-up of database connections before every
         event: that sends each delivered chat message through the process's one database
-        thread. Database work here runs in `database`, which cleans up around itself."""
+        thread. Database work here runs in `database`, which cleans up around itself.
+
+        A channel-layer failure while handling the event (or noted by `database` meanwhile)
+        closes the socket to resync once the handler is done."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        try:
+            await handler(message)
+        except LAYER_ERRORS as error:
+            self.layer_error = error
+        if self.layer_error is not None:
+            error, self.layer_error = self.layer_error, None
+            await self.channel_layer_lost(error)
+
+    async def channel_layer_lost(self, error: BaseException) -> None:
+        """Close this socket and every other of the process: they may all have missed messages."""
+        if self.layer_watch is not None:
+            await self.layer_watch.interrupted(f"a socket's layer call failed: {error}")
+        await self.close_to_resync()
+
+    async def close_to_resync(self) -> None:
+        if not self.closing_to_resync:
+            self.closing_to_resync = True
+            await self.close(code=CLOSE_TRY_AGAIN)
+
+    async def group_leave(self, group: str) -> None:
+        """Leave a group on the way out, also while the layer's server is unreachable (a
+        subscription left behind there carries nothing to this closed socket)."""
+        try:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except LAYER_ERRORS as error:
+            logger.info("Channel layer unreachable, group %s not left: %s", group, error)
 
     async def database(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run `function` (ORM work, services) on a worker thread, then send what it broadcast
@@ -186,7 +366,13 @@ class MemberSocket(AsyncWebsocketConsumer):
 
         result, error, sends = await sync_to_async(call, thread_sensitive=False)()
         for group, message in sends:
-            await self.channel_layer.group_send(group, message)
+            try:
+                await self.channel_layer.group_send(group, message)
+            except LAYER_ERRORS as layer_error:
+                # The work is saved but not announced: answer the frame, then close to resync
+                # (dispatch), so every member catches up from the database.
+                self.layer_error = layer_error
+                break
         if error is not None:
             raise error
         return result
@@ -206,14 +392,18 @@ class MemberSocket(AsyncWebsocketConsumer):
         self.user_group = user_group_name(membership.organization_id, user.pk)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
+        self.layer_watch = layer_watch(self.channel_layer)
+        self.layer_watch.watch(self)
         await self.connected()
 
     async def connected(self) -> None:
         """Runs once the socket is accepted: subscribe to more groups, say hello."""
 
     async def disconnect(self, code: int) -> None:
+        if self.layer_watch is not None:
+            await self.layer_watch.forget(self)
         if self.user_group:
-            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+            await self.group_leave(self.user_group)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data is None:
@@ -258,4 +448,8 @@ class MemberSocket(AsyncWebsocketConsumer):
         await self.send_json({"type": "error", "reason": reason, **extra})
 
     async def send_json(self, content: dict[str, Any]) -> None:
+        if self.closing_to_resync:
+            # Closed meanwhile (LayerWatch), maybe while this frame was being answered: the
+            # server refuses to send on a socket it is closing, and the client catches up anyway.
+            return
         await self.send(text_data=json.dumps(content))

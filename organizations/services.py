@@ -9,6 +9,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 
 from accounts.models import User
+from mentorship.ratelimit import invitations_take
+from organizations.audit import AuditAction, audit_record, person_label
 from organizations.events import member_joined
 from organizations.invitation_links import read_invitation_token
 from organizations.models import (
@@ -72,9 +74,35 @@ def organization_update(
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the organisation a name."})
+    if (
+        require_mfa_for_staff != organization.require_mfa_for_staff
+        and actor_membership.role != Role.OWNER
+    ):
+        raise PermissionDenied(
+            "Only the organisation's owners turn the two-factor requirement on or off."
+        )
+    old_name, old_require_mfa = organization.name, organization.require_mfa_for_staff
     organization.name = name
     organization.require_mfa_for_staff = require_mfa_for_staff
     organization.save(update_fields=["name", "require_mfa_for_staff"])
+    if name != old_name:
+        audit_record(
+            organization=organization,
+            actor=actor_membership.user,
+            action=AuditAction.ORGANIZATION_SETTINGS_CHANGED,
+            target_label=f"name: {old_name} -> {name}",
+            details={"field": "name", "from": old_name, "to": name},
+        )
+    if require_mfa_for_staff != old_require_mfa:
+        audit_record(
+            organization=organization,
+            actor=actor_membership.user,
+            action=AuditAction.ORGANIZATION_MFA_CHANGED,
+            target_label="two-factor authentication required for owners, admins and report "
+            f"viewers: {'off -> on' if require_mfa_for_staff else 'on -> off'}",
+            details={"field": "require_mfa_for_staff", "from": old_require_mfa,
+                     "to": require_mfa_for_staff},
+        )  # fmt: skip
     return organization
 
 
@@ -92,15 +120,28 @@ def membership_change_role(
         raise ValidationError({"role": f"“{role}” is not a role."})
     organization = actor_membership.organization
     with organization_scope(organization):
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = (
+            Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        )
         if actor_membership.role != Role.OWNER and (
             role in (Role.OWNER, Role.ADMIN) or membership.role in (Role.OWNER, Role.ADMIN)
         ):
             raise PermissionDenied("Only an owner can grant or change the owner and admin roles.")
         if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(organization) <= 1:
             raise ValidationError({"role": "An organisation needs at least one owner."})
+        old_role = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
+        if role != old_role:
+            audit_record(
+                organization=organization,
+                actor=actor_membership.user,
+                action=AuditAction.MEMBER_ROLE_CHANGED,
+                target_label=f"{person_label(membership.user)}: {Role(old_role).label.lower()} "
+                f"-> {Role(role).label.lower()}",
+                details={"user_id": membership.user_id, "person": person_label(membership.user),
+                         "from": old_role, "to": role},
+            )  # fmt: skip
     sockets_refresh_access(organization_id=organization.pk, user_ids=[membership.user_id])
     return membership
 
@@ -120,6 +161,14 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
                 "An organisation needs at least one owner; make someone else owner first."
             )
         Membership.objects.filter(pk=membership.pk).delete()
+        audit_record(
+            organization=organization,
+            actor=actor_membership.user,
+            action=AuditAction.MEMBER_REMOVED,
+            target_label=f"{person_label(membership.user)} ({Role(membership.role).label.lower()})",
+            details={"user_id": membership.user_id, "person": person_label(membership.user),
+                     "role": membership.role, "left": is_self},
+        )  # fmt: skip
     # Whatever they had open in this organisation stops now: chat, notifications.
     sockets_close(organization_id=organization.pk, user_id=membership.user_id)
 
@@ -128,7 +177,8 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
 def invitation_create(
     *, actor_membership: Membership, email: str, role: str = Role.MEMBER
 ) -> Invitation:
-    """Invite an email address. A newer invitation replaces an open one for the same address."""
+    """Invite an email address. A newer invitation replaces an open one for the same address.
+    Each invitation sent counts against the pace limits of invitations (mentorship.ratelimit)."""
     _require_member_manager(actor_membership)
     organization = actor_membership.organization
     email = email.strip().lower()
@@ -139,13 +189,22 @@ def invitation_create(
     with organization_scope(organization):
         if Membership.objects.filter(user__email__iexact=email).exists():
             raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
+        invitations_take(organization_id=organization.pk, user_id=actor_membership.user_id, count=1)
         now = timezone.now()
-        Invitation.objects.filter(
+        replaced = Invitation.objects.filter(
             email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=now)
         invitation = Invitation.objects.create(
             organization=organization, email=email, role=role, invited_by=actor_membership.user
         )
+        audit_record(
+            organization=organization,
+            actor=actor_membership.user,
+            action=AuditAction.INVITATION_CREATED,
+            target_label=f"{email} as {Role(role).label.lower()}",
+            details={"invitation_id": invitation.pk, "email": email, "role": role,
+                     "replaced": replaced},
+        )  # fmt: skip
     transaction.on_commit(lambda: send_invitation_email.delay(organization.pk, invitation.pk))
     return invitation
 
@@ -153,7 +212,8 @@ def invitation_create(
 @transaction.atomic
 def invitation_ensure_for_participant(*, actor_membership: Membership, email: str) -> Invitation:
     """An open member invitation for `email`, reusing one already out; for program managers
-    inviting a participant (they cannot invite people into other roles)."""
+    inviting a participant (they cannot invite people into other roles). A new one counts
+    against the pace limits of invitations (mentorship.ratelimit)."""
     if actor_membership.role not in (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER):
         raise PermissionDenied("Only owners, admins and program managers invite participants.")
     organization = actor_membership.organization
@@ -168,6 +228,7 @@ def invitation_ensure_for_participant(*, actor_membership: Membership, email: st
         )
         if existing is not None and existing.status == InvitationStatus.PENDING:
             return existing
+        invitations_take(organization_id=organization.pk, user_id=actor_membership.user_id, count=1)
         if existing is not None:  # expired: replace it with a fresh one
             existing.revoked_at = timezone.now()
             existing.save(update_fields=["revoked_at"])
@@ -177,6 +238,14 @@ def invitation_ensure_for_participant(*, actor_membership: Membership, email: st
             role=Role.MEMBER,
             invited_by=actor_membership.user,
         )
+        audit_record(
+            organization=organization,
+            actor=actor_membership.user,
+            action=AuditAction.INVITATION_CREATED,
+            target_label=f"{email} as {Role.MEMBER.label.lower()}",
+            details={"invitation_id": invitation.pk, "email": email, "role": Role.MEMBER,
+                     "replaced": int(existing is not None)},
+        )  # fmt: skip
     transaction.on_commit(lambda: send_invitation_email.delay(organization.pk, invitation.pk))
     return invitation
 
@@ -189,6 +258,14 @@ def invitation_revoke(*, actor_membership: Membership, invitation: Invitation) -
     invitation.revoked_at = timezone.now()
     with organization_scope(actor_membership.organization):
         invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        organization=actor_membership.organization,
+        actor=actor_membership.user,
+        action=AuditAction.INVITATION_REVOKED,
+        target_label=f"{invitation.email} as {Role(invitation.role).label.lower()}",
+        details={"invitation_id": invitation.pk, "email": invitation.email,
+                 "role": invitation.role},
+    )  # fmt: skip
     return invitation
 
 

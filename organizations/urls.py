@@ -25,4 +25,6 @@ urlpatterns = [
     ),
     path("o/<slug:org_slug>/join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("o/<slug:org_slug>/settings/", views.organization_settings, name="settings"),
+    path("o/<slug:org_slug>/audit/", views.audit_log, name="audit_log"),
+    path("o/<slug:org_slug>/audit/csv/", views.audit_log_csv, name="audit_log_csv"),
 ]

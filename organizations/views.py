@@ -1,17 +1,34 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import urlencode
+
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.handlers.asgi import ASGIRequest
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentorship.forms import apply_validation_error, save_form
 from organizations import selectors, services
 from organizations.access import can_manage_members, can_see_members, organization_view
+from organizations.audit import AuditAction, audit_record
+from organizations.audit_log import (
+    AuditFilterForm,
+    audit_csv_blocks,
+    audit_filter_form,
+    audit_filters_of,
+    audit_sentence,
+    describe_audit_filters,
+    filtered_events,
+)
 from organizations.forms import (
     InvitationForm,
     OrganizationCreateForm,
@@ -182,6 +199,7 @@ def organization_settings(request: HttpRequest, *, membership: Membership) -> Ht
             "name": organization.name,
             "require_mfa_for_staff": organization.require_mfa_for_staff,
         },
+        can_change_mfa=membership.role == Role.OWNER,
     )
     saved = save_form(
         request,
@@ -229,3 +247,84 @@ def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpRe
         context["error"] = " ".join(error.messages)
         return render(request, "organizations/invitation_accept.html", context, status=400)
     return render(request, "organizations/invitation_accept.html", context)
+
+
+# The organisation's audit log ------------------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _is_owner(membership: Membership) -> bool:
+    return membership.role == Role.OWNER
+
+
+def _audit_page(
+    request: HttpRequest, membership: Membership, form: AuditFilterForm, *, status: int = 200
+) -> HttpResponse:
+    context: dict = {"membership": membership, "form": form, "page": None, "rows": []}
+    if form.is_valid():
+        filters = audit_filters_of(form)
+        page = Paginator(filtered_events(membership, filters), AUDIT_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        query = urlencode(filters.given)
+        context |= {
+            "page": page,
+            "rows": [(event, audit_sentence(event)) for event in page.object_list],
+            "filtered": bool(filters.given),
+            "query": query,
+            "page_query": f"{query}&" if query else "",
+        }
+    return render(request, "organizations/audit_log.html", context, status=status)
+
+
+@organization_view(allow=_is_owner)
+def audit_log(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    """The organisation's admin actions, newest first, 50 a page, filtered by action, person and
+    days: for its owners. Bad filters answer 400 with the message beside the field."""
+    form = audit_filter_form(membership, request.GET)
+    return _audit_page(request, membership, form, status=200 if form.is_valid() else 400)
+
+
+def _streamed(request: HttpRequest, blocks: Iterator[bytes]) -> Iterator[bytes] | AsyncIterator:
+    """Under ASGI a streamed response needs an asynchronous iterator, or Django reads it all into
+    memory first: there the blocks are pulled one at a time on the request's thread."""
+    if not isinstance(request, ASGIRequest):
+        return blocks
+
+    async def pulled() -> AsyncIterator[bytes]:
+        take = sync_to_async(next, thread_sensitive=True)
+        while (block := await take(blocks, None)) is not None:
+            yield block
+
+    return pulled()
+
+
+@organization_view(allow=_is_owner)
+def audit_log_csv(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    """The filtered log as CSV, streamed. The download is itself written to the log (before the
+    first byte leaves) and is not in its own file."""
+    form = audit_filter_form(membership, request.GET)
+    if not form.is_valid():
+        return _audit_page(request, membership, form, status=400)
+    filters = audit_filters_of(form)
+    events = filtered_events(membership, filters)
+    people = dict(form.fields["person"].choices)
+    download = audit_record(
+        organization=membership.organization,
+        actor=membership.user,
+        action=AuditAction.AUDIT_EXPORTED,
+        target_label=describe_audit_filters(filters, people),
+        details={"filters": filters.given},
+    )
+    blocks = audit_csv_blocks(events.exclude(pk=download.pk), timezone.get_current_timezone())
+    response = StreamingHttpResponse(
+        _streamed(request, blocks), content_type="text/csv; charset=utf-8"
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="{membership.organization.slug}-audit-log-{day}.csv"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

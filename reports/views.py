@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from allauth.account.decorators import reauthentication_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,9 @@ from programs.models import Cohort
 from programs.selectors import programs_visible_to
 from reports import charts, metrics
 from reports.audit import audit
+from reports.exports.organization import KINDS as EXPORT_KINDS
+from reports.exports.organization import WITHHELD as EXPORT_WITHHELD
+from reports.exports.organization import organization_export_response
 from reports.exports.scheduled import can_subscribe
 from reports.filters import ReportFilters, can_read_reports, parse_filters
 from reports.forms import (
@@ -136,4 +140,22 @@ def audit_log(request: HttpRequest, *, membership: Membership) -> HttpResponse:
         request,
         "reports/audit_log.html",
         {"membership": membership, "page": page, "rows": rows},
+    )
+
+
+@organization_view(allow=_is_owner)
+@reauthentication_required
+def organization_export(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    """The whole organisation as a ZIP, for its owners, after they confirm their password:
+    GET explains what is in it, POST downloads it."""
+    if request.method == "POST":
+        return organization_export_response(request, membership)
+    return render(
+        request,
+        "reports/organization_export.html",
+        {
+            "membership": membership,
+            "kinds": [kind.name.replace("_", " ") for kind in EXPORT_KINDS],
+            "withheld": EXPORT_WITHHELD,
+        },
     )

@@ -19,6 +19,7 @@ from matching.models import (
     UnmatchedReason,
 )
 from matching.services.pool import Pool, load_pool
+from organizations.audit import AuditAction, audit_record
 from organizations.models import Membership
 from organizations.scope import organization_scope
 from programs.models import (
@@ -454,4 +455,12 @@ def match_run_publish(*, actor: Membership, run: MatchRun) -> list:
         MatchRun.objects.filter(cohort=cohort, status=MatchRunStatus.DRAFT).exclude(
             pk=run.pk
         ).update(status=MatchRunStatus.DISCARDED)
+        audit_record(
+            organization=run.organization,
+            actor=actor.user,
+            action=AuditAction.MATCHES_PUBLISHED,
+            target_label=f"{len(started)} {'pair' if len(started) == 1 else 'pairs'} in "
+            f"{cohort.program.name}, {cohort.name}",
+            details={"run_id": run.pk, "cohort_id": cohort.pk, "pairs": len(started)},
+        )
     return started

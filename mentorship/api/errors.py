@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseBadRequest, JsonResponse
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.views.defaults import bad_request, page_not_found, permission_denied, server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from mentorship.ratelimit import RateLimitedError
+from mentorship.request_limits import RequestBodyTooLarge
 
 DEFAULT_CODES = {
     400: "invalid",
@@ -47,6 +53,13 @@ def _flatten(detail: Any) -> Any:
 
 
 def json_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, RateLimitedError):
+        # A pace limit (mentorship.ratelimit): 429, how long to wait in words and in Retry-After.
+        return Response(
+            error_body(status.HTTP_429_TOO_MANY_REQUESTS, exc.reason, "rate_limited"),
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -85,9 +98,33 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def too_large_text(exception: RequestDataTooBig) -> tuple[str, str]:
+    """What was too large, and its limit in words ("5.0 MB")."""
+    if isinstance(exception, RequestBodyTooLarge):
+        what, limit = "upload" if exception.upload else "request", exception.limit
+    else:  # Django's own check, on the fields of a form or of an upload
+        what, limit = "form", settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return what, filesizeformat(limit).replace("\xa0", " ")
+
+
 def api_aware_400(request: HttpRequest, exception: Exception | None = None):
     """A request Django refuses before any view (too many fields, a malformed upload, a bad
-    Host): API paths answer in the API's JSON shape."""
+    Host, a body over its limit): API paths answer in the API's JSON shape. A body over its
+    limit says so, with the limit, on the API and on the page alike."""
+    if isinstance(exception, RequestDataTooBig):
+        what, limit = too_large_text(exception)
+        if _is_api(request):
+            return JsonResponse(
+                error_body(
+                    status.HTTP_400_BAD_REQUEST,
+                    f"The {what} is too large: at most {limit}.",
+                    "request_too_large",
+                ),
+                status=400,
+            )
+        return HttpResponseBadRequest(
+            render_to_string("400.html", {"too_large": what, "limit": limit})
+        )
     if _is_api(request):
         return JsonResponse(
             error_body(status.HTTP_400_BAD_REQUEST, "The request could not be read."), status=400

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("notifications.api.urls")),
     path("", include("notifications.api.urls_managers")),
     path("", include("reports.api.urls")),
+    path("", include("privacy.api.urls")),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "surveys",
     "notifications",
     "reports",
+    "privacy",
     # Last: the project package itself, for commands that draw on every app (seed_demo).
     "mentorship",
 ]
@@ -62,12 +63,16 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy, on static files too.
     "mentorship.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request body over its limit is refused before anything reads it (a clear 400).
+    "mentorship.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A pace limit a page's view leaves unhandled: 429 with the reason (mentorship/ratelimit.py).
+    "mentorship.ratelimit.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -273,6 +278,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentorship] "
+# Changing email addresses, MFA or API tokens asks for the password first; once confirmed, not
+# again for 5 minutes.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
@@ -321,7 +330,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (README, "Limits"): a form or JSON body is read into memory up to this size;
+# larger is refused with a 400 that names the limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# Uploads above this size (and, under ASGI, request bodies) are spooled to a temporary file,
+# not held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -417,6 +431,27 @@ MESSAGE_ATTACHMENT_EXTENSIONS = env.list(
         "docx", "xlsx", "pptx", "odt", "ods", "odp",
     ],
 )  # fmt: skip
+# The largest upload request (multipart, all of its files together): the most a chat message
+# or a library file may carry, plus the form's own fields. A larger one is refused before it is
+# parsed. Set the reverse proxy's body limit (nginx client_max_body_size) to the same.
+UPLOAD_REQUEST_MAX_BYTES = env.int(
+    "UPLOAD_REQUEST_MAX_BYTES",
+    default=max(
+        MESSAGE_ATTACHMENT_MAX_BYTES * MESSAGE_ATTACHMENT_MAX_FILES, RESOURCE_FILE_MAX_BYTES
+    )
+    + DATA_UPLOAD_MAX_MEMORY_SIZE,
+)
+# Pace limits (mentorship/ratelimit.py), "<count>/<period>" with s, m, h or d ("10/30s" too),
+# counted in the cache across every process. Invitations: one import of the largest participant
+# file (20,000 rows) fits in a day.
+RATE_LIMITS = {
+    # Chat messages one person sends in one organisation (socket, API and chat page together).
+    "message_send": env.str("RATE_LIMIT_MESSAGE_SEND", default="30/m"),
+    # Invitation emails one person sends for one organisation (single, bulk, imports).
+    "invitation_person": env.str("RATE_LIMIT_INVITATION_PERSON", default="20000/d"),
+    # Invitation emails of one organisation, whoever sends them.
+    "invitation_organization": env.str("RATE_LIMIT_INVITATION_ORGANIZATION", default="50000/d"),
+}
 # Offline emails: someone not connected to chat hears of unread messages at most once per
 # conversation per period, about messages left unread for at least the delay.
 MESSAGE_EMAIL_PERIOD_MINUTES = env.int("MESSAGE_EMAIL_PERIOD_MINUTES", default=60)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import User
-from organizations.models import Invitation, Membership, Organization, Role
+from organizations.audit_log import audit_sentence
+from organizations.models import AuditAction, AuditEvent, Invitation, Membership, Organization, Role
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -54,3 +55,27 @@ class InvitationSerializer(serializers.ModelSerializer):
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.IntegerField(
+        source="actor_id",
+        allow_null=True,
+        help_text="The acting person's user id; null once their account is deleted, or when the "
+        "platform acted on its own.",
+    )
+    actor_label = serializers.CharField(help_text="The acting person as they were named then.")
+    action = serializers.ChoiceField(choices=AuditAction.choices)
+    action_label = serializers.CharField(source="get_action_display")
+    target_label = serializers.CharField(help_text="What the action was about, as written then.")
+    description = serializers.SerializerMethodField(help_text="The entry as a sentence.")
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id", "created_at", "actor", "actor_label", "action", "action_label", "target_label",
+            "description", "details",
+        ]  # fmt: skip
+
+    def get_description(self, event: AuditEvent) -> str:
+        return audit_sentence(event)

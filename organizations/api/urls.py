@@ -21,4 +21,7 @@ urlpatterns = [
         views.InvitationDetailView.as_view(),
         name="api_invitation",
     ),
+    path(
+        "orgs/<slug:org_slug>/audit/", views.AuditEventListView.as_view(), name="api_audit_events"
+    ),
 ]

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from organizations import selectors, services
 from organizations.api.base import OrganizationScopedMixin
-from organizations.api.permissions import CanManageMembers, CanSeeMembers, ReadOnlyOrManageMembers
+from organizations.api.permissions import (
+    CanManageMembers,
+    CanSeeMembers,
+    HasOrganizationRole,
+    ReadOnlyOrManageMembers,
+)
 from organizations.api.serializers import (
+    AuditEventSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
     MemberRoleSerializer,
@@ -16,6 +23,13 @@ from organizations.api.serializers import (
     OrganizationCreateSerializer,
     OrganizationSerializer,
 )
+from organizations.audit_log import (
+    audit_filter_form,
+    audit_filters_of,
+    filtered_events,
+    zone_of,
+)
+from organizations.models import AuditAction, Role
 
 
 class OrganizationListCreateView(generics.GenericAPIView):
@@ -161,3 +175,50 @@ class InvitationDetailView(OrganizationScopedMixin, generics.GenericAPIView):
     def delete(self, request, org_slug: str, invitation_id: int):
         services.invitation_revoke(actor_membership=self.membership, invitation=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class IsOwner(HasOrganizationRole):
+    roles = frozenset({Role.OWNER})
+    message = "Only the organisation's owners read its audit log."
+
+
+AUDIT_FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "action", OpenApiTypes.STR, enum=AuditAction.values, description="One kind of action."
+    ),
+    OpenApiParameter(
+        "person", OpenApiTypes.INT, description="The user id of the person who acted."
+    ),
+    OpenApiParameter(
+        "since",
+        OpenApiTypes.DATE,
+        description="First day, in your account's time zone (YYYY-MM-DD).",
+    ),
+    OpenApiParameter(
+        "until",
+        OpenApiTypes.DATE,
+        description="Last day, included, in your account's time zone (YYYY-MM-DD).",
+    ),
+]
+
+
+class AuditEventListView(OrganizationScopedMixin, generics.GenericAPIView):
+    """The organisation's audit log of admin actions, newest first, for its owners: role changes,
+    removals, invitations, published matches, exports and changes to the settings. Entries are
+    never changed or deleted. Bad filters answer 400 with a message per field."""
+
+    permission_classes = [IsAuthenticated, IsOwner]
+    serializer_class = AuditEventSerializer
+
+    @extend_schema(parameters=AUDIT_FILTER_PARAMETERS, responses=AuditEventSerializer(many=True))
+    def get(self, request, org_slug: str):
+        form = audit_filter_form(self.membership, request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {field: list(errors) for field, errors in form.errors.items()}
+            )
+        events = filtered_events(
+            self.membership, audit_filters_of(form), zone_of(self.membership.user)
+        )
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(AuditEventSerializer(page, many=True).data)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mentorship.ratelimit import invitations_take
 from organizations.models import Invitation, Membership, Role
 from organizations.realtime import sockets_refresh_access
 from organizations.scope import organization_scope
@@ -32,7 +33,8 @@ def enrolments_resend_invitations(
     """Send the invitation again to the chosen people who have not joined yet.
 
     Someone reminded in the last day is skipped, so a double click or an eager admin never floods
-    a person's inbox; an expired invitation is replaced by a fresh one.
+    a person's inbox; an expired invitation is replaced by a fresh one. More emails than the
+    pace limits of invitations allow (mentorship.ratelimit) are refused as a whole.
     """
     require_program_manager(actor_membership, cohort.program)
     organization = cohort.organization
@@ -46,6 +48,10 @@ def enrolments_resend_invitations(
         )
         due = [e for e in chosen if e.invitation_sent_at is None or e.invitation_sent_at < recent]
         emails = [e.email for e in due]
+        # All of them or none: more than the pace limits allow is refused as a whole.
+        invitations_take(
+            organization_id=organization.pk, user_id=actor_membership.user_id, count=len(emails)
+        )
         pending = {
             invitation.email: invitation
             for invitation in Invitation.objects.filter(

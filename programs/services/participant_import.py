@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentorship.ratelimit import invitations_take
 from organizations.models import MEMBER_MANAGER_ROLES, Invitation, Membership, Role
 from organizations.scope import organization_scope
 from organizations.tasks import enqueue_invitation_emails
@@ -54,7 +55,8 @@ def enrolment_import(
     """Import checked CSV rows into the cohort: all of them, or (on any problem) none.
 
     Members are enrolled straight away; everyone else is invited to the organisation and their
-    place waits as "invited". Queries are bounded by chunks of rows, not by rows.
+    place waits as "invited". More invitations than the pace limits allow (mentorship.ratelimit)
+    refuse the whole import. Queries are bounded by chunks of rows, not by rows.
     """
     require_program_manager(actor_membership, cohort.program)
     if actor_membership.role not in (*MEMBER_MANAGER_ROLES, Role.PROGRAM_MANAGER):
@@ -111,6 +113,13 @@ def enrolment_import(
             for row in rows
             if row.email not in members and row.email not in open_invitations
         ]
+        # Every invitation the file sends, or none: the whole import is refused beyond the pace
+        # limits, and this transaction undoes what was closed above.
+        invitations_take(
+            organization_id=organization.pk,
+            user_id=actor_membership.user_id,
+            count=len(new_invitations),
+        )
         created_invitations = Invitation.objects.bulk_create(
             new_invitations, batch_size=IMPORT_CHUNK
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from organizations.audit import AuditAction, audit_record
 from organizations.models import Membership, Organization, Role
 from organizations.realtime import sockets_refresh_access
 from organizations.scope import organization_scope
@@ -163,8 +164,17 @@ def program_set_status(*, actor_membership: Membership, program: Program, status
                 raise ValidationError(
                     {"status": f"Complete these cohorts before {action}: {names}."}
                 )
+        archiving = status == ProgramStatus.ARCHIVED and program.status != ProgramStatus.ARCHIVED
         program.status = status
         program.save(update_fields=["status", "updated_at"])
+    if archiving:
+        audit_record(
+            organization=program.organization,
+            actor=actor_membership.user,
+            action=AuditAction.PROGRAM_ARCHIVED,
+            target_label=program.name,
+            details={"program_id": program.pk},
+        )
     return program
 
 

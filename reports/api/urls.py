@@ -25,4 +25,9 @@ urlpatterns = [
         views.AuditLogView.as_view(),
         name="api_report_audit",
     ),
+    path(
+        "orgs/<slug:org_slug>/export/",
+        views.OrganizationExportView.as_view(),
+        name="api_organization_export",
+    ),
 ]

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.api.reauthentication import RecentlyReauthenticated
 from organizations.api.base import OrganizationScopedMixin
 from organizations.api.permissions import HasOrganizationRole
 from organizations.models import Role
@@ -25,6 +27,7 @@ from reports.api.serializers import (
     ReportHealthReadSerializer,
 )
 from reports.audit import audit
+from reports.exports.organization import organization_export_response
 from reports.filters import ReportFilters, parse_filters
 from reports.forms import names_for
 from reports.models import AuditEntry, ReportAction
@@ -139,3 +142,41 @@ class AuditLogView(OrganizationScopedMixin, generics.GenericAPIView):
         response = self.get_paginated_response(serializer.data)
         audit(self.membership, ReportAction.API_READ, "audit", {}, rows=len(page))
         return response
+
+
+class OrganizationExportOwner(IsOwner):
+    message = "Only the organisation's owners export the whole organisation."
+
+
+class AnyAccept(BaseContentNegotiation):
+    """The file answers whatever the client accepts (application/zip, */*...); errors answer
+    in JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class OrganizationExportView(OrganizationScopedMixin, generics.GenericAPIView):
+    """The whole organisation as a ZIP: one JSON Lines file per kind of record, the uploaded
+    files of its libraries and group chats, and manifest.json with the counts; the pairs'
+    private words are not in it. For owners, from a browser session that confirmed its password
+    in the last few minutes (never with a personal API token). Written to the audit log."""
+
+    permission_classes = [IsAuthenticated, OrganizationExportOwner, RecentlyReauthenticated]
+    content_negotiation_class = AnyAccept
+    pagination_class = None
+
+    @extend_schema(
+        auth=[{"cookieAuth": []}],
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The ZIP file."
+            ),
+            403: OpenApiResponse(description="Not an owner, or no recent password confirmation."),
+        },
+    )
+    def get(self, request, org_slug: str):
+        return organization_export_response(request._request, self.membership)

@@ -266,7 +266,14 @@
       delete pending[key];
       var errors = result.answer.errors || {};
       var reasons = Object.keys(errors).map(function (field) { return errors[field].join(" "); });
-      setStatus(node, "Not sent: " + (reasons.join(" ") || "the server refused it."));
+      var reason = "Not sent: " + (reasons.join(" ") || "the server refused it.");
+      if (result.answer.code === "rate_limited") {
+        // Nothing was stored: the message stays, and Retry sends it again (same key).
+        setStatus(node, reason, function () { upload(formData, key, node); });
+      } else {
+        setStatus(node, reason);
+      }
+      scrollDown();
     }).catch(function () {
       setStatus(node, "Not sent.", function () { upload(formData, key, node); });
     });
@@ -348,10 +355,20 @@
           setTimeout(function () { errorLine.hidden = true; }, 8000);
         }
       } else if (frame.type === "error") {
-        var failed = pending[frame.client_key];
+        var failedKey = frame.client_key;
+        var failed = pending[failedKey];
         clearTimeout(failed.timer);
-        delete pending[frame.client_key];
-        setStatus(failed.node, "Not sent: " + frame.reason);
+        delete pending[failedKey];
+        if (frame.code === "rate_limited") {
+          // Sent too fast: nothing was stored. The message stays, marked, with a Retry that
+          // sends it again under the same key.
+          setStatus(failed.node, "Not sent: " + frame.reason, function () {
+            submit(failed.body, failedKey, failed.node);
+          });
+        } else {
+          setStatus(failed.node, "Not sent: " + frame.reason);
+        }
+        scrollDown();
       }
     });
     socket.addEventListener("close", function (event) {

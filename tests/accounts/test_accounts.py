@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import ApiToken, User, hash_api_token
+from accounts.services import api_token_create
 from tests.conftest import logged_in_client
 from tests.factories import PASSWORD, make_user
 
@@ -170,7 +171,9 @@ def test_mfa_totp_activation_login_replay_and_recovery_codes(db):
 
 def test_api_token_is_shown_once_and_stored_hashed(db):
     user = make_user("tokens@example.com")
-    client = logged_in_client(user)
+    client = Client()
+    _login(client, user.email)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     response = client.post("/account/tokens/", {"name": "BI export"})
     assert response.status_code == 200
     raw = response.context["new_token"]
@@ -190,10 +193,15 @@ def test_api_token_is_shown_once_and_stored_hashed(db):
 def test_another_users_token_cannot_be_revoked(db):
     owner = make_user("owner@example.com")
     other = make_user("other@example.com")
-    client = logged_in_client(owner)
+    client = Client()
+    _login(client, owner.email)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     client.post("/account/tokens/", {"name": "mine"})
     token = ApiToken.objects.get(user=owner)
-    response = logged_in_client(other).post(f"/account/tokens/{token.pk}/revoke/", follow=True)
+    intruder = Client()
+    _login(intruder, other.email)
+    intruder.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    response = intruder.post(f"/account/tokens/{token.pk}/revoke/", follow=True)
     assert "does not exist" in response.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is None
@@ -212,7 +220,7 @@ def test_create_api_token_command_prints_the_token_once(db):
 def test_profile_update_and_times_in_the_users_timezone(db):
     user = make_user("tokyo@example.com", timezone="Asia/Tokyo")
     client = logged_in_client(user)
-    client.post("/account/tokens/", {"name": "clock"})
+    api_token_create(user=user, name="clock")
     ApiToken.objects.filter(user=user).update(created_at=datetime(2026, 1, 1, 0, 0, tzinfo=UTC))
     assert "1 Jan 2026 09:00" in client.get("/account/").content.decode()
     response = client.post(

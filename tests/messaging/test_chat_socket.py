@@ -335,3 +335,53 @@ async def test_ending_the_mentorship_closes_the_conversation_on_open_sockets(cha
     reply = await _frame(socket, type="send", conversation=conversation.pk, body="Still there?")
     assert reply["type"] == "error" and "has ended" in reply["reason"]
     assert await _count(conversation) == 0
+
+
+async def test_signing_out_everywhere_closes_every_socket_and_keeps_them_out(chat):
+    from accounts.services import user_sign_out_everywhere
+
+    mw, _, _ = chat
+    user = mw.members["mentee0"].user
+    laptop, _, _ = await _open(user)
+    phone, _, _ = await _open(user)
+    cookie, _ = await _cookie(user)
+    await database_sync_to_async(user_sign_out_everywhere)(user=user)
+    for socket in (laptop, phone):
+        closed = await socket.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": 4401}
+    # A session from before is refused at the door.
+    again = WebsocketCommunicator(
+        application, "/ws/o/alpha/chat/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, code = await again.connect(timeout=5)
+    assert (connected, code) == (False, 4401)
+
+
+async def test_a_password_change_closes_the_sockets_opened_with_the_old_password(chat):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    mw, _, _ = chat
+    user = mw.members["mentee0"].user
+    socket, _, session_key = await _open(user)
+
+    @database_sync_to_async
+    def change_password() -> int:
+        client = Client()
+        client.cookies["sessionid"] = session_key
+        response = client.post(
+            "/accounts/password/change/",
+            {
+                "oldpassword": PASSWORD,
+                "password1": "N3w-passphrase!",
+                "password2": "N3w-passphrase!",
+            },
+        )
+        return response.status_code
+
+    assert await change_password() == 302
+    await database_sync_to_async(user.refresh_from_db)()
+    assert user.check_password("N3w-passphrase!")
+    closed = await socket.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}

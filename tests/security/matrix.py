@@ -195,6 +195,8 @@ class Row:
     # A link whose secret is the credential (calendar feed, application link, unsubscribe):
     # whoever holds it reads what it shows, so the private-words check does not apply.
     secret_link: bool = False
+    # The route signs its caller out: each role's session is given back after its request.
+    ends_session: bool = False
     # Why the row is as it is, where the answers alone do not say.
     note: str = field(default="", compare=False)
 
@@ -466,6 +468,13 @@ WEB_ROWS: dict[str, Row] = {
     # Reports: every reporting role, each on the programs they see (P2's manager: P2 only).
     "reports:dashboard": Row(get=only(REPORTERS)),
     "reports:audit_log": Row(get=only(OWNER)),
+    # The organisation's audit log of admin actions, and its CSV: owners only.
+    "organizations:audit_log": Row(get=only(OWNER)),
+    "organizations:audit_log_csv": Row(get=only(OWNER)),
+    "reports:organization_export": Row(
+        get=only(OWNER),
+        note="GET shows what the ZIP holds, POST downloads it; both after the password.",
+    ),
     "exports:progress_csv": Row(get=only(REPORTERS), post=_EVERYONE_METHOD),
     "exports:progress_xlsx": Row(get=only(REPORTERS), post=_EVERYONE_METHOD),
     "exports:progress_pdf": Row(get=only(REPORTERS), post=_EVERYONE_METHOD),
@@ -634,6 +643,8 @@ API_ROWS: dict[str, Row] = {
     "api_report_funnel": Row(get=only(REPORTERS)),
     "api_report_health": Row(get=only(REPORTERS)),
     "api_report_audit": Row(get=only(OWNER)),
+    "api_audit_events": Row(get=only(OWNER)),
+    "api_organization_export": Row(get=only(OWNER)),
 }
 
 # Routes outside any organisation (tests/security/routes.py GLOBAL_ROUTES): the user's own.
@@ -649,7 +660,26 @@ GLOBAL_ROWS: dict[str, Row] = {
         post=grid((MENTOR, OK), rest=REFUSED, foreign=REFUSED),
         note="The mentor's token: anyone else is told there is no such token.",
     ),
+    "accounts:sign_out_everywhere": Row(
+        get=public(METHOD),
+        post=signed_in(),
+        ends_session=True,
+        note="Each person ends their own sessions only.",
+    ),
     "api_me": Row(get=signed_in(), patch=signed_in()),
+    "privacy:data_download": Row(
+        get=signed_in(),
+        post=signed_in(METHOD),
+        note="Each person's own data: the words private to others must not be in it.",
+    ),
+    "privacy:erase": Row(
+        get=public(METHOD),
+        post=signed_in(),
+        note="Confirmed by the person's own email address: the test's body is refused (400).",
+    ),
+    "privacy:erased": Row(get=public(), post=public(METHOD)),
+    "api_me_data": Row(get=signed_in()),
+    "api_me_erase": Row(get=signed_in(METHOD), post=signed_in()),
     "api_organizations": Row(get=signed_in(), post=signed_in()),
     "api_schema": Row(get=public()),
     "api_docs": Row(get=public()),

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.test import Client, TestCase
+from allauth.account.internal.flows.login import record_authentication
+from django.test import Client, RequestFactory, TestCase
 
 from accounts.models import User
 from organizations import services
@@ -86,6 +87,12 @@ class MatrixWorld:
             client.force_login(
                 self.users[role], backend="django.contrib.auth.backends.ModelBackend"
             )
+            # They confirmed their password a moment ago: routes that ask for it again
+            # (allauth's reauthentication) answer as they do right after.
+            request = RequestFactory().get("/")
+            request.session = client.session
+            record_authentication(request, self.users[role], "password", reauthenticated=True)
+            request.session.save()
         return client
 
 

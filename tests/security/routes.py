@@ -529,6 +529,7 @@ GLOBAL_ROUTES: dict[str, GlobalRoute] = {
     "accounts:settings": GlobalRoute("the signed-in user's own profile"),
     "accounts:token_create": GlobalRoute("the signed-in user's own API tokens"),
     "accounts:token_revoke": GlobalRoute("the signed-in user's own API tokens, looked up by user"),
+    "accounts:sign_out_everywhere": GlobalRoute("the signed-in user's own sessions"),
     "api_me": GlobalRoute("the signed-in user's own profile"),
     "api_organizations": GlobalRoute("lists only the signed-in user's own memberships"),
     "api_schema": GlobalRoute("OpenAPI document"),
@@ -572,3 +573,10 @@ TENANT_ROUTES |= REPORTS_ROUTES | REPORTS_EXPORTS_ROUTES
 from tests.security.routes_surveys import SURVEY_ROUTES  # noqa: E402
 
 TENANT_ROUTES |= SURVEY_ROUTES
+from tests.security.routes_privacy import PRIVACY_GLOBAL_ROUTES, PRIVACY_ROUTES  # noqa: E402
+
+TENANT_ROUTES |= PRIVACY_ROUTES
+GLOBAL_ROUTES |= PRIVACY_GLOBAL_ROUTES
+from tests.security.routes_audit import AUDIT_ROUTES  # noqa: E402
+
+TENANT_ROUTES |= AUDIT_ROUTES

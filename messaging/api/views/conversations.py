@@ -69,7 +69,9 @@ class ConversationMessagesView(ConversationScopedMixin, generics.GenericAPIView)
     sequence number (scrolling back) or those `after` one (catching up after a reconnect).
     POST: send a message; it gets the conversation's next sequence number and reaches the
     others' chat sockets. Refused, with the reason, where you cannot write (an ended
-    mentorship, a completed cohort, announcements you do not run)."""
+    mentorship, a completed cohort, announcements you do not run), and with 429 and
+    Retry-After when you send faster than the platform's pace limit (30 a minute unless
+    configured otherwise)."""
 
     serializer_class = MessageSerializer
 
@@ -117,6 +119,7 @@ class ConversationMessagesView(ConversationScopedMixin, generics.GenericAPIView)
             body=incoming.validated_data["body"],
             client_key=incoming.validated_data["client_key"],
             files=incoming.validated_data["files"],
+            rate_limit=True,
         )
         return Response(
             services.message_payload(message),
