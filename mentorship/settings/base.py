@@ -105,8 +105,23 @@ TEMPLATES = [
 # Database: SQLite under var/ unless DATABASE_URL is set.
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=20)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_SIZE:
+        # The ASGI server runs each request's synchronous code on a thread of its own, so a
+        # connection kept per thread (CONN_MAX_AGE) is never used again and stays open until
+        # the thread's objects are collected: under load PostgreSQL runs out of connections
+        # (benchmarks/load.py). A pool per process reuses connections and caps them; a request
+        # waits for a free one (up to 30 s) instead of failing. Pooled connections are not kept
+        # per thread, hence CONN_MAX_AGE 0.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": 30,
+        }
+    else:
+        DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 else:
     DATABASES = {
         "default": {
