@@ -41,7 +41,7 @@ format: install
 
 bench: install ## Benchmarks of the hot paths; each prints JSON with a baseline measured in the same run
 	@for script in benchmarks/*.py; do \
-		case "$$script" in benchmarks/chat.py|benchmarks/nudges.py) \
+		case "$$script" in benchmarks/chat.py|benchmarks/nudges.py|benchmarks/load.py) \
 			if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
 				echo "$$script needs DATABASE_URL (PostgreSQL) and REDIS_URL: not run."; continue; fi;; \
 		benchmarks/exports.py) \
