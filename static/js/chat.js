@@ -1,6 +1,7 @@
 // Live chat on the messages page. Without it the page still works: the form posts and the page
 // reloads. With it, messages arrive live, sends show sending / sent / failed (retry keeps the
-// same client key, so a retry never duplicates), reconnects catch up from the last sequence seen.
+// same client key, so a retry never duplicates), reconnects catch up from the first message this
+// page has not shown: a broadcast lost while later ones arrived is fetched too, and put in order.
 (function () {
   "use strict";
 
@@ -10,6 +11,13 @@
   var me = Number(root.dataset.user);
   var current = root.dataset.conversation ? Number(root.dataset.conversation) : null;
   var lastSequence = Number(root.dataset.lastSequence || 0);
+  // Each message of a conversation takes the next sequence number, without gaps. `shownThrough`
+  // is the highest number up to which this page has shown every message; `shownAbove` holds the
+  // numbers shown beyond it. A sync asks for everything after shownThrough.
+  var shownThrough = lastSequence;
+  var shownAbove = {};
+  var gapTimer = null;
+  var GAP_WAIT_MS = 2000;
   var canWrite = root.dataset.canWrite === "true";
   var list = document.getElementById("chat-messages");
   var fileInput = document.getElementById("chat-files");
@@ -169,6 +177,42 @@
 
   function scrollDown() { if (list) { list.scrollTop = list.scrollHeight; } }
 
+  function noteShown(sequence) {
+    if (!sequence || sequence <= shownThrough) { return; }
+    shownAbove[sequence] = true;
+    while (shownAbove[shownThrough + 1]) {
+      delete shownAbove[shownThrough + 1];
+      shownThrough += 1;
+    }
+    // A gap: one before it may still be on its way (two people's messages can cross). If it is
+    // still missing in a moment, it was lost: fetch it.
+    if (Object.keys(shownAbove).length && !gapTimer) {
+      gapTimer = setTimeout(function () {
+        gapTimer = null;
+        if (Object.keys(shownAbove).length) { syncFromGap(); }
+      }, GAP_WAIT_MS);
+    }
+  }
+
+  function syncFromGap() {
+    if (current !== null) {
+      send({type: "sync", conversation: current, after: shownThrough});
+    }
+  }
+
+  // Where a message goes: before the first one with a higher number (a late one goes in its
+  // place), else at the end.
+  function insertInOrder(node, sequence) {
+    var later = null;
+    if (sequence) {
+      var numbered = list.querySelectorAll(".chat__message[data-sequence]");
+      for (var i = numbered.length - 1; i >= 0; i--) {
+        if (Number(numbered[i].dataset.sequence) > sequence) { later = numbered[i]; } else { break; }
+      }
+    }
+    if (later) { list.insertBefore(node, later); } else { list.appendChild(node); }
+  }
+
   function removeEmptyHint() {
     var empty = list && list.querySelector(".chat__empty");
     if (empty) { empty.remove(); }
@@ -191,10 +235,11 @@
       delete pending[message.client_key];
     } else {
       removeEmptyHint();
-      list.appendChild(messageNode(message));
+      insertInOrder(messageNode(message), message.sequence);
       if (typingLine) { typingLine.textContent = ""; }  // they stopped typing: it arrived
     }
     lastSequence = Math.max(lastSequence, message.sequence);
+    noteShown(message.sequence);
     scrollDown();
     updateSeen();
     if (message.sender && message.sender.id !== me && document.visibilityState === "visible") {
@@ -296,9 +341,7 @@
     socket = new WebSocket(scheme + window.location.host + "/ws/o/" + org + "/chat/");
     socket.addEventListener("open", function () {
       retryDelay = 1000;
-      if (current !== null) {
-        send({type: "sync", conversation: current, after: lastSequence});
-      }
+      syncFromGap();
       Object.keys(pending).forEach(function (key) {
         submit(pending[key].body, key, pending[key].node);
       });
@@ -334,7 +377,12 @@
       } else if (frame.type === "sent") {
         showMessage(frame.message);
       } else if (frame.type === "history") {
+        var before = shownThrough;
         frame.messages.forEach(showMessage);
+        // A page of history at a time: ask for the next while it fills the gap.
+        if (!frame.complete && frame.conversation === current && shownThrough > before) {
+          syncFromGap();
+        }
       } else if (frame.type === "edited" || frame.type === "deleted") {
         replaceMessage(frame.message);
       } else if (frame.type === "read" && frame.conversation === current && frame.user !== me) {

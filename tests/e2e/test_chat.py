@@ -9,6 +9,9 @@ import pytest
 
 from mentorship.management.commands.seed_demo import DEMO_PASSWORD
 from messaging.models import Conversation
+from messaging.selectors import HISTORY_PAGE
+from messaging.services import message_send
+from organizations.models import Membership
 from organizations.scope import organization_scope
 from programs.models import Mentorship
 
@@ -153,6 +156,97 @@ def test_a_file_an_edit_and_the_unread_count_on_every_page(
         mentor.assert_no_console_errors()
         phone.assert_no_console_errors()
         assert not problems, "\n".join(problems)
+    finally:
+        mentor.page.context.close()
+        phone.page.context.close()
+
+
+def test_a_message_lost_on_its_way_is_fetched_and_shown_in_its_place(
+    browser, asgi_live_server, demo_organization
+):
+    """The live broadcast of a message can be lost (a Redis restart drops what is published
+    meanwhile). The mentor's page notices the gap when a later message arrives and fetches the
+    missing one, in its place; a lost last message is fetched when the socket reconnects."""
+    import json
+
+    from tests.e2e.conftest import ARTIFACTS
+
+    with organization_scope(demo_organization):
+        mentorship = Mentorship.objects.select_related("mentor").order_by("pk").first()
+        mentee = mentorship.members.select_related("mentee").get().mentee
+        conversation = Conversation.objects.get(mentorship=mentorship)
+    lost = {"Lost on its way", "Lost too, and last"}
+    sockets = []
+
+    def lossy(route) -> None:
+        # Between the mentor's page and the server: broadcasts of the `lost` messages vanish.
+        server = route.connect_to_server()
+        sockets.append(route)
+
+        def from_server(frame) -> None:
+            parsed = json.loads(frame)
+            if parsed.get("type") == "message" and parsed["message"]["body"] in lost:
+                return
+            route.send(frame)
+
+        server.on_message(from_server)
+
+    mentor = open_session(browser, asgi_live_server, ARTIFACTS / ARTIFACT_SUBDIR)
+    phone = open_session(browser, asgi_live_server, ARTIFACTS / ARTIFACT_SUBDIR, phone=True)
+    try:
+        mentor.page.route_web_socket(re.compile(r"/ws/o/demo/chat/$"), lossy)
+        for session, email in ((mentor, mentorship.mentor.email), (phone, mentee.email)):
+            session.goto("/accounts/login/")
+            session.log_in(email, DEMO_PASSWORD)
+            session.expect_path(r"/o/demo/$")
+            session.goto(f"/o/demo/messages/{conversation.pk}/")
+            session.page.wait_for_function("document.querySelector('#chat') !== null")
+        page_a, page_b = mentor.page, phone.page
+        box = page_b.get_by_role("textbox", name="Message")
+        for body in ("Lost on its way", "Right after it"):
+            box.fill(body)
+            box.press("Enter")
+            page_b.locator(".chat__message--mine", has_text=body).get_by_text(
+                "Sent", exact=True
+            ).wait_for()
+        # The later one arrives live; the lost one is fetched and goes before it.
+        page_a.get_by_text("Right after it").wait_for()
+        page_a.get_by_text("Lost on its way").wait_for(timeout=8000)
+        shown = page_a.locator(".chat__message .chat__body").all_inner_texts()
+        assert shown.index("Lost on its way") == shown.index("Right after it") - 1
+
+        # The last message is lost: no later one reveals the gap, so the page learns of it when
+        # its socket reconnects.
+        box.fill("Lost too, and last")
+        box.press("Enter")
+        page_b.locator(".chat__message--mine", has_text="Lost too, and last").get_by_text(
+            "Sent", exact=True
+        ).wait_for()
+        page_a.wait_for_timeout(500)
+        assert page_a.get_by_text("Lost too, and last").count() == 0
+        sockets[-1].close(code=4503, reason="channel layer lost")
+        page_a.get_by_text("Lost too, and last").wait_for(timeout=8000)
+        shown = page_a.locator(".chat__message .chat__body").all_inner_texts()
+        assert shown[-3:] == ["Lost on its way", "Right after it", "Lost too, and last"]
+        # Each once: what the sync brought that the page had shown already was not repeated.
+        assert [shown.count(body) for body in shown[-3:]] == [1, 1, 1]
+
+        # More were lost than one page of history holds (HISTORY_PAGE): page after page is
+        # fetched until the gap is filled.
+        bulk = [f"Catching up {n:02d}" for n in range(1, HISTORY_PAGE + 11)]
+        lost.update(bulk)
+        with organization_scope(demo_organization):
+            membership = Membership.objects.get(user__email=mentee.email)
+            for body in bulk:
+                message_send(membership=membership, conversation=conversation, body=body)
+        page_b.get_by_text(bulk[-1]).wait_for()
+        sockets[-1].close(code=4503, reason="channel layer lost")
+        page_a.get_by_text(bulk[-1], exact=True).wait_for(timeout=8000)
+        shown = page_a.locator(".chat__message .chat__body").all_inner_texts()
+        assert shown[-len(bulk) :] == bulk
+        mentor.shoot("06-lost-messages-fetched")
+        mentor.assert_no_console_errors()
+        phone.assert_no_console_errors()
     finally:
         mentor.page.context.close()
         phone.page.context.close()
