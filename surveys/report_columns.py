@@ -10,12 +10,12 @@ here): each mentorship's mid-point score, closing score and NPS answer.
 
 Every value is blank without answers. Privacy: a question marked anonymous promises that its
 answers are never tied to a pair, so only questions that are not anonymous count here
-(surveys.aggregate.mentorship_scores_query reads those only). One query per chunk of rows,
-sent with the report's own chunk queries (`chunk_query`, `from_rows`): on PostgreSQL the server
-computes it while the previous chunk is written.
+(surveys.aggregate.mentorship_scores_query reads those only). The report joins the query
+(`chunk_query`) to its own statement for each chunk of rows: on PostgreSQL the server computes
+it while the previous chunk is written.
 
-Plain duck-typed providers (`headers`, `values`, and optionally `chunk_query` and `from_rows`):
-the surveys app does not import the reports.
+Plain duck-typed providers (`headers`, `values`, and optionally `chunk_query`): the surveys app
+does not import the reports.
 """
 
 from __future__ import annotations
@@ -54,13 +54,9 @@ class SurveyScoreColumns:
         return found
 
     def chunk_query(self, *, after: int, last: int | None, members: QuerySet) -> QuerySet:
-        """The query of a chunk of the report: mentorships with ids in (after, last] among
-        `members`."""
+        """The query of a chunk of the report: (mentorship id, mid-point, closing, NPS), one
+        row per mentorship with ids in (after, last] among `members` and an answer."""
         return mentorship_scores_query(after=after, last=last, members=members)
-
-    def from_rows(self, rows: list[tuple]) -> Mapping[int, tuple[float | None, ...]]:
-        """Mentorship id -> (mid-point, closing, NPS), from chunk_query's rows."""
-        return {row[0]: row[1:] for row in rows}
 
 
 PROGRESS_COLUMNS = [SurveyScoreColumns()]

@@ -311,6 +311,16 @@ def test_extra_columns_come_from_providers(world, seeded):
     assert len(calls) == 1  # once per chunk
 
 
+def reads(captured) -> list[str]:
+    """The statements that read rows (on PostgreSQL the export also sets how its statements
+    are planned, and resets it)."""
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].startswith(("SET ", "RESET "))
+    ]
+
+
 def test_queries_per_chunk_are_fixed(world):
     add_pairs(world, 3)
     filters = parse_filters(world.alpha_owner_membership, {})
@@ -319,14 +329,15 @@ def test_queries_per_chunk_are_fixed(world):
     add_pairs(world, 27, department="More")
     with CaptureQueriesContext(connection) as many:
         assert len(list(progress_rows(world.alpha, filters, extra_columns=()))) == 30
-    # The chunks' ends, then the chunk's mentorships and its six counts.
-    assert len(few) == len(many) == 8
+    # The chunks' ends, then the chunk's rows (its mentorships joined with every count) and
+    # its mentees.
+    assert len(reads(few)) == len(reads(many)) == 3
     # A second chunk costs the same again.
     with CaptureQueriesContext(connection) as chunked:
         found = list(progress_rows(world.alpha, filters, extra_columns=(), chunk_size=16))
     assert len(found) == 30
     assert [r.mentorship_id for r in found] == sorted(r.mentorship_id for r in found)
-    assert len(chunked) == 1 + 7 * 2
+    assert len(reads(chunked)) == 1 + 2 * 2
 
 
 def test_no_program_means_no_rows_and_no_queries(world):
@@ -405,7 +416,9 @@ def test_survey_scores_are_computed_by_hand_and_never_use_anonymous_answers(worl
     assert rows[quiet.mentorship.pk].extra == (None, None, None)
 
 
-def test_the_survey_columns_cost_one_query_per_chunk(world):
+def test_the_survey_columns_are_joined_to_each_chunks_statement(world):
+    """The surveys' provider offers its query (chunk_query): the report joins it to its own
+    statement, so the score columns cost no query of their own."""
     from surveys.report_columns import PROGRESS_COLUMNS
 
     surveyed(world)
@@ -413,11 +426,116 @@ def test_the_survey_columns_cost_one_query_per_chunk(world):
     with CaptureQueriesContext(connection) as without:
         list(progress_rows(world.alpha, filters, extra_columns=()))
     with CaptureQueriesContext(connection) as with_scores:
-        list(progress_rows(world.alpha, filters, extra_columns=PROGRESS_COLUMNS))
-    assert len(with_scores) == len(without) + 1
+        rows = list(progress_rows(world.alpha, filters, extra_columns=PROGRESS_COLUMNS))
+    assert len(reads(with_scores)) == len(reads(without))
+    assert "surveys_surveyanswer" in reads(with_scores)[1]
+    assert any(row.extra != (None, None, None) for row in rows)
     add_pairs(world, 20)
     with CaptureQueriesContext(connection) as chunked:
         found = list(progress_rows(world.alpha, filters, extra_columns=PROGRESS_COLUMNS,
                                    chunk_size=10))  # fmt: skip
     assert len(found) == 22
-    assert len(chunked) == 1 + 8 * 3  # the chunks' ends, then 7 + 1 per chunk of 10
+    assert len(reads(chunked)) == 1 + 2 * 3  # the chunks' ends, then 2 per chunk of 10
+
+
+def _enrol(world, email: str, full_name: str, role: str, department: str) -> Enrolment:
+    return Enrolment.objects.create(
+        organization=world.alpha, cohort=world.alpha_cohort, email=email, full_name=full_name,
+        role=role, state=EnrolmentState.MATCHED, department=department,
+    )  # fmt: skip
+
+
+def test_group_mentorships_name_every_mentee_and_each_department_once(world):
+    """A group of mentees: their names in name order, the mentor's department first and each
+    department once; a person without a name is shown by their email."""
+    [single] = add_pairs(world, 1, department="Plain")
+    with organization_scope(world.alpha):
+        mentor = _enrol(world, "lead@x.example", "", EnrolmentRole.MENTOR, "Sales")
+        group = Mentorship.objects.create(
+            organization=world.alpha, cohort=world.alpha_cohort, mentor=mentor,
+            origin=MentorshipOrigin.MATCH_RUN, started_on=TODAY - datetime.timedelta(days=3),
+            ends_on=TODAY + datetime.timedelta(days=90),
+        )  # fmt: skip
+        for email, name, department in (
+            ("zoe@x.example", "Zoe Z", "Legal"),
+            ("adam@x.example", "Adam A", "Sales"),
+            ("nameless@x.example", "", "Legal"),
+            ("bea@x.example", "Bea B", ""),
+        ):
+            MentorshipMentee.objects.create(
+                organization=world.alpha, mentorship=group,
+                mentee=_enrol(world, email, name, EnrolmentRole.MENTEE, department),
+            )  # fmt: skip
+    rows = {row.mentorship_id: row for row in rows_for(world)}
+    assert rows[group.pk].mentor == "lead@x.example"
+    # Names sort first ("" before letters): the nameless mentee, by email, leads.
+    assert rows[group.pk].mentees == "nameless@x.example; Adam A; Bea B; Zoe Z"
+    assert rows[group.pk].departments == "Sales; Legal"
+    # The one-mentee rows of the same chunk are shaped alike.
+    assert (rows[single].mentees, rows[single].departments) == ("Mentee 0 Plain", "Plain")
+
+
+@pytest.mark.parametrize(
+    ("mentor", "mentee", "shown"),
+    [
+        ("Sales", "Legal", "Sales; Legal"),
+        ("Sales", "Sales", "Sales"),
+        ("", "Legal", "Legal"),
+        ("Sales", "", "Sales"),
+        ("", "", ""),
+    ],
+)
+def test_a_pair_shows_the_mentor_department_first_and_never_twice(world, mentor, mentee, shown):
+    with organization_scope(world.alpha):
+        lead = _enrol(world, "m@x.example", "M", EnrolmentRole.MENTOR, mentor)
+        mentorship = Mentorship.objects.create(
+            organization=world.alpha, cohort=world.alpha_cohort, mentor=lead,
+            origin=MentorshipOrigin.MATCH_RUN, started_on=TODAY, ends_on=TODAY,
+        )  # fmt: skip
+        MentorshipMentee.objects.create(
+            organization=world.alpha, mentorship=mentorship,
+            mentee=_enrol(world, "e@x.example", "", EnrolmentRole.MENTEE, mentee),
+        )  # fmt: skip
+    [row] = rows_for(world)
+    assert (row.mentor, row.mentees, row.departments) == ("M", "e@x.example", shown)
+
+
+def test_joined_and_asked_providers_keep_their_order(world):
+    """Extra columns follow their providers' order, whether a provider's query is joined to
+    the report's statement or the provider is asked for its values."""
+    from surveys.report_columns import SurveyScoreColumns
+
+    surveyed(world)
+    first = Columns(("First",), lambda organization, ids: dict.fromkeys(ids, ("a",)))
+    last = Columns(("Last",), lambda organization, ids: dict.fromkeys(ids, ("z",)))
+    filters = parse_filters(world.alpha_owner_membership, {})
+    plain = {r.mentorship_id: r.extra for r in rows_for(world)}
+    mixed = list(progress_rows(world.alpha, filters, [first, SurveyScoreColumns(), last]))
+    assert progress_headers([first, SurveyScoreColumns(), last])[-5:] == (
+        "First", *SCORE_HEADERS, "Last",
+    )  # fmt: skip
+    assert [row.extra for row in mixed] == [("a", *plain[row.mentorship_id], "z") for row in mixed]
+
+
+def test_on_postgresql_the_chunks_are_planned_without_parallel_workers_then_reset(world):
+    """A chunk's statement is small; in a parallel plan each worker would build every joined
+    count again. The export plans its statements serially, and leaves the connection as it
+    found it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    add_pairs(world, 3)
+    filters = parse_filters(world.alpha_owner_membership, {})
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    before = setting()
+    assert before != "0"
+    with CaptureQueriesContext(connection) as captured:
+        assert len(list(progress_rows(world.alpha, filters, extra_columns=()))) == 3
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert statements[1] == "SET max_parallel_workers_per_gather = 0"
+    assert statements[-1] == "RESET max_parallel_workers_per_gather"
+    assert setting() == before
