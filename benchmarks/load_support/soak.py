@@ -4,20 +4,24 @@ and started again.
 
 Like the page, a client
 
-- keeps the messages it was sent, and the highest sequence number it saw (`last_sequence`, the
-  page's `lastSequence`: the largest number shown, taken from live messages, its own
-  acknowledgements and history alike);
-- on every (re)connect asks for everything after `last_sequence` ({"type": "sync"}) and sends
+- keeps the messages it was sent, and the number up to which it has shown every message
+  (`shown_through`, the page's `shownThrough`: sequence numbers have no gaps, so a number shown
+  beyond it means one before it is missing), from live messages, its own acknowledgements and
+  history alike;
+- on every (re)connect asks for everything after `shown_through` ({"type": "sync"}) and sends
   again every message not yet acknowledged, with its client key (a resend is never stored twice);
+- when a gap stays open for GAP_WAIT_SECONDS (a broadcast lost while later ones arrived), asks
+  for everything after `shown_through` without waiting for a reconnect;
+- follows a history answer that says it is not complete with the next page, while it fills the
+  gap;
 - reconnects after a close (unless signed out: 4401, 4404) after 1 s, doubling up to 30 s, back
   to 1 s once connected;
 - sends a read receipt for each message of the other member, and a ping every 30 s.
 
 Unlike the page, a message not acknowledged within 10 s is sent again by the client itself (the
-page shows "Not sent" and a Retry button), and a history answer that says it is not complete is
-followed by the next page (the page asks once).
+page shows "Not sent" and a Retry button).
 
-At the end every client asks once more for what follows its `last_sequence`; a message that was
+At the end every client asks once more for what follows its `shown_through`; a message that was
 acknowledged to its sender and is still missing from a member's view then is lost.
 """
 
@@ -38,6 +42,8 @@ from websockets.typing import Origin
 BODY = "Are you still there? Let's go through the plan again on Thursday."
 RETRY_SECONDS = 10.0
 PING_SECONDS = 30.0
+# As chat.js's GAP_WAIT_MS: how long a gap may stay open before it is asked for.
+GAP_WAIT_SECONDS = 2.0
 SIGNED_OUT = (4401, 4404)
 
 
@@ -57,6 +63,7 @@ class Stats:
     resends: int = 0
     history_pages: int = 0
     history_more_pages: int = 0
+    gap_syncs: int = 0
     duplicate_keys: int = 0
 
 
@@ -80,7 +87,8 @@ class Client:
         self.user_id = user_id
         self.conversation = conversation
         self.stats = stats
-        self.last_sequence = seen_up_to
+        self.shown_through = seen_up_to
+        self.gap_check: asyncio.TimerHandle | None = None
         # The sequences this page shows.
         self.held: set[int] = set(range(1, seen_up_to + 1))
         # client key -> body of messages written and not acknowledged yet.
@@ -133,7 +141,7 @@ class Client:
         pinger = asyncio.get_running_loop().create_task(self.ping())
         try:
             await self.send(
-                {"type": "sync", "conversation": self.conversation.id, "after": self.last_sequence}
+                {"type": "sync", "conversation": self.conversation.id, "after": self.shown_through}
             )
             for key in list(self.pending):
                 await self.submit(key)
@@ -216,19 +224,12 @@ class Client:
                 )
         elif kind == "history" and frame.get("conversation") == self.conversation.id:
             self.stats.history_pages += 1
+            before = self.shown_through
             for message in frame["messages"]:
                 self.show(message)
-            if not frame.get("complete", True) and frame["messages"]:
+            if not frame.get("complete", True) and self.shown_through > before:
                 self.stats.history_more_pages += 1
-                asyncio.get_running_loop().create_task(
-                    self.send(
-                        {
-                            "type": "sync",
-                            "conversation": self.conversation.id,
-                            "after": frame["messages"][-1]["sequence"],
-                        }
-                    )
-                )
+                self.sync_from_gap()
             elif self.syncing is not None:
                 self.syncing.set()
         elif kind == "error":
@@ -236,14 +237,29 @@ class Client:
 
     def show(self, message: dict) -> None:
         self.held.add(message["sequence"])
-        self.last_sequence = max(self.last_sequence, message["sequence"])
+        while self.shown_through + 1 in self.held:
+            self.shown_through += 1
+        if max(self.held) > self.shown_through and self.gap_check is None:
+            self.gap_check = asyncio.get_running_loop().call_later(
+                GAP_WAIT_SECONDS, self.gap_still_open
+            )
 
-    async def final_sync(self, timeout: float, *, from_first_gap: bool = False) -> bool:
-        """Ask for what follows `last_sequence` once more (or, `from_first_gap`, what follows
-        the last message before the first one missing) and wait for the answer."""
-        after = self.last_sequence
-        if from_first_gap:
-            after = min(self.missing_sequences(), default=after + 1) - 1
+    def gap_still_open(self) -> None:
+        self.gap_check = None
+        if max(self.held) > self.shown_through:
+            self.stats.gap_syncs += 1
+            self.sync_from_gap()
+
+    def sync_from_gap(self) -> None:
+        asyncio.get_running_loop().create_task(
+            self.send(
+                {"type": "sync", "conversation": self.conversation.id, "after": self.shown_through}
+            )
+        )
+
+    async def final_sync(self, timeout: float) -> bool:
+        """Ask for what follows `shown_through` once more and wait for the answer."""
+        after = self.shown_through
         self.syncing = asyncio.Event()
         if not await self.send(
             {"type": "sync", "conversation": self.conversation.id, "after": after}
@@ -369,11 +385,6 @@ async def soak(
     missing_live = sum(client.missing() for client in clients)
     synced = await asyncio.gather(*(client.final_sync(30) for client in clients))
     lost = sum(client.missing() for client in clients)
-    # What the page's rule (resync after the highest number seen) cannot fetch: a message
-    # missed while a later one was shown. Asking from the first gap tells whether the server
-    # has it.
-    await asyncio.gather(*(c.final_sync(30, from_first_gap=True) for c in clients if c.missing()))
-    lost_from_first_gap = sum(client.missing() for client in clients)
     acknowledged = sum(len(c.acknowledged) for c in conversations.values())
     unacknowledged = sum(len(client.pending) for client in clients)
     for client in clients:
@@ -386,7 +397,6 @@ async def soak(
         "ws_messages_unacknowledged": unacknowledged,
         "ws_messages_lost_after_resync": lost,
         "ws_messages_missing_before_final_sync": missing_live,
-        "ws_messages_lost_after_resync_from_first_gap": lost_from_first_gap,
         "ws_final_sync_failures": synced.count(False),
         "ws_reconnects": stats.reconnects,
         "ws_handshake_failures": dict(stats.handshake_failures),
@@ -395,6 +405,7 @@ async def soak(
         "ws_resends": stats.resends,
         "ws_history_pages": stats.history_pages,
         "ws_history_more_pages": stats.history_more_pages,
+        "ws_gap_syncs": stats.gap_syncs,
         "ws_sequence_conflicts": stats.duplicate_keys,
         "ws_rate": rate,
         "ws_duration_s": duration,
