@@ -92,19 +92,7 @@ def main() -> None:
     if args.clients < 2 or args.clients % 2:
         parser.error("--clients is an even number: two people per conversation")
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not database_url or not redis_url:
-        print(
-            "benchmarks/chat.py needs DATABASE_URL (a PostgreSQL server) and REDIS_URL, e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorship "
-            "REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/chat.py",
-            file=sys.stderr,
-        )
-        sys.exit(2)
-    if urlsplit(database_url).scheme not in ("postgres", "postgresql", "pgsql", "psql"):
-        print("benchmarks/chat.py: DATABASE_URL must point at PostgreSQL.", file=sys.stderr)
-        sys.exit(2)
+    database_url, redis_url = services_from_environment("benchmarks/chat.py")
     # SIGTERM cleans up like Ctrl-C: servers stopped, database dropped, Redis keys deleted.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -135,6 +123,25 @@ def main() -> None:
 
 
 # Database, Redis and Django ---------------------------------------------------------------------
+
+
+def services_from_environment(script: str) -> tuple[str, str]:
+    """(DATABASE_URL, REDIS_URL) from the environment, or exit 2 saying what is missing: the
+    benchmarks that run the real server need PostgreSQL and Redis."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database_url or not redis_url:
+        print(
+            f"{script} needs DATABASE_URL (a PostgreSQL server) and REDIS_URL, e.g.\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres "
+            f"REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python {script}",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    if urlsplit(database_url).scheme not in ("postgres", "postgresql", "pgsql", "psql"):
+        print(f"{script}: DATABASE_URL must point at PostgreSQL.", file=sys.stderr)
+        sys.exit(2)
+    return database_url, redis_url
 
 
 def with_path(url: str, path: str) -> str:

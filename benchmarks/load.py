@@ -43,7 +43,6 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BENCH_DIR = Path(__file__).resolve().parent
 BASE_DIR = BENCH_DIR.parent
@@ -102,19 +101,7 @@ def main() -> None:
     if args.ws_clients < 2 or args.ws_clients % 2 or args.ws_clients > 2 * args.pairs:
         parser.error("--ws-clients is even, at most twice --pairs: both members of a pair")
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not database_url or not redis_url:
-        print(
-            "benchmarks/load.py needs DATABASE_URL (a PostgreSQL server) and REDIS_URL, e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres "
-            "REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/load.py",
-            file=sys.stderr,
-        )
-        sys.exit(2)
-    if urlsplit(database_url).scheme not in ("postgres", "postgresql", "pgsql", "psql"):
-        print("benchmarks/load.py: DATABASE_URL must point at PostgreSQL.", file=sys.stderr)
-        sys.exit(2)
+    database_url, redis_url = chat.services_from_environment("benchmarks/load.py")
     if shutil.which("redis-server") is None:
         print("benchmarks/load.py needs redis-server (the soak runs its own).", file=sys.stderr)
         sys.exit(2)

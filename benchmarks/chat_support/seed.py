@@ -42,17 +42,7 @@ def seed(pairs: int) -> Seeded:
     from organizations.models import Membership, Organization, Role
     from organizations.scope import organization_scope
     from programs import services as program_services
-    from programs.models import (
-        Agreement,
-        CohortStatus,
-        Enrolment,
-        EnrolmentRole,
-        EnrolmentState,
-        Mentorship,
-        MentorshipMentee,
-        MentorshipOrigin,
-    )
-    from programs.services.mentorships import _agreement_defaults
+    from programs.models import EnrolmentRole
 
     today = timezone.localdate()
     now = timezone.now()
@@ -73,10 +63,10 @@ def seed(pairs: int) -> Seeded:
                     name="Bench chat mentoring", purpose="Benchmark"
                 ),
             )
-            cohort = program_services.cohort_create(
-                actor_membership=owner_membership,
-                program=program,
-                values=program_services.CohortSettings(
+            cohort = active_cohort(
+                owner_membership,
+                program,
+                program_services.CohortSettings(
                     name="Bench cohort",
                     enrolment_opens_on=today - timedelta(days=40),
                     enrolment_closes_on=today - timedelta(days=20),
@@ -84,15 +74,6 @@ def seed(pairs: int) -> Seeded:
                     ends_on=today + timedelta(days=180),
                 ),
             )
-            # Enrolment opened on its day; matching and the start are due by now.
-            for status, day in (
-                (CohortStatus.ENROLLING, cohort.enrolment_opens_on),
-                (CohortStatus.MATCHING, today),
-                (CohortStatus.ACTIVE, today),
-            ):
-                cohort = program_services.cohort_transition(
-                    actor_membership=owner_membership, cohort=cohort, to_status=status, today=day
-                )
 
             # Client index 2k is the mentor of pair k, 2k + 1 its mentee.
             people = [
@@ -111,58 +92,12 @@ def seed(pairs: int) -> Seeded:
                 ],
                 batch_size=2000,
             )
-            Membership.objects.bulk_create(
-                [Membership(organization=organization, user=user) for user in users],
-                batch_size=2000,
-            )
-            enrolments = Enrolment.objects.bulk_create(
-                [
-                    Enrolment(
-                        organization=organization,
-                        cohort=cohort,
-                        user=user,
-                        email=user.email,
-                        full_name=user.full_name,
-                        role=role,
-                        state=EnrolmentState.MATCHED,
-                        profile_completed_at=now,
-                    )
-                    for user, (role, _) in zip(users, people, strict=True)
-                ],
-                batch_size=2000,
-            )
-            mentorships = Mentorship.objects.bulk_create(
-                [
-                    Mentorship(
-                        organization=organization,
-                        cohort=cohort,
-                        mentor=enrolments[2 * k],
-                        origin=MentorshipOrigin.MATCH_RUN,
-                        started_on=today,
-                        ends_on=max(cohort.ends_on, today),
-                    )
-                    for k in range(pairs)
-                ],
-                batch_size=2000,
-            )
-            agreement = _agreement_defaults(cohort)
-            Agreement.objects.bulk_create(
-                [
-                    Agreement(organization=organization, mentorship=mentorship, **agreement)
-                    for mentorship in mentorships
-                ],
-                batch_size=2000,
-            )
-            MentorshipMentee.objects.bulk_create(
-                [
-                    MentorshipMentee(
-                        organization=organization,
-                        mentorship=mentorship,
-                        mentee=enrolments[2 * k + 1],
-                    )
-                    for k, mentorship in enumerate(mentorships)
-                ],
-                batch_size=2000,
+            _, mentorships = matched_pairs(
+                organization,
+                [cohort],
+                users,
+                started_on=lambda cohort: today,
+                ends_on=lambda cohort: max(cohort.ends_on, today),
             )
     # What messaging does when mentorships start: open each one's conversation.
     conversations_open_for_mentorships(organization.pk, [m.pk for m in mentorships])
@@ -199,3 +134,103 @@ def seed(pairs: int) -> Seeded:
         session_keys=session_keys,
         pairs=[(2 * k, 2 * k + 1, conversation_of[m.pk]) for k, m in enumerate(mentorships)],
     )
+
+
+def active_cohort(owner_membership, program, settings):
+    """A cohort created with `settings` and taken through its lifecycle as its owner would:
+    enrolment opened on its day, then matching and the start today."""
+    from django.utils import timezone
+
+    from programs import services as program_services
+    from programs.models import CohortStatus
+
+    today = timezone.localdate()
+    cohort = program_services.cohort_create(
+        actor_membership=owner_membership, program=program, values=settings
+    )
+    for status, day in (
+        (CohortStatus.ENROLLING, cohort.enrolment_opens_on),
+        (CohortStatus.MATCHING, today),
+        (CohortStatus.ACTIVE, today),
+    ):
+        cohort = program_services.cohort_transition(
+            actor_membership=owner_membership, cohort=cohort, to_status=status, today=day
+        )
+    return cohort
+
+
+def matched_pairs(organization, cohorts, users, *, started_on, ends_on) -> tuple[list, list]:
+    """Pair k of `users` (2k the mentor, 2k + 1 the mentee) as the services leave a match in
+    cohort k % len(cohorts): memberships, enrolments (matched, profile complete), the
+    mentorship (dates from `started_on(cohort)` and `ends_on(cohort)`) with its default
+    agreement and its mentee. Returns (enrolments, mentorships), in the users' and pairs' order.
+    Run in the organisation's scope."""
+    from django.utils import timezone
+
+    from organizations.models import Membership
+    from programs.models import (
+        Agreement,
+        Enrolment,
+        EnrolmentRole,
+        EnrolmentState,
+        Mentorship,
+        MentorshipMentee,
+        MentorshipOrigin,
+    )
+    from programs.services.mentorships import _agreement_defaults
+
+    now = timezone.now()
+    pairs = len(users) // 2
+    cohort_of = [cohorts[k % len(cohorts)] for k in range(pairs)]
+    roles = (EnrolmentRole.MENTOR, EnrolmentRole.MENTEE)
+    Membership.objects.bulk_create(
+        [Membership(organization=organization, user=user) for user in users], batch_size=2000
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                organization=organization,
+                cohort=cohort_of[index // 2],
+                user=user,
+                email=user.email,
+                full_name=user.full_name,
+                role=roles[index % 2],
+                state=EnrolmentState.MATCHED,
+                profile_completed_at=now,
+            )
+            for index, user in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    mentorships = Mentorship.objects.bulk_create(
+        [
+            Mentorship(
+                organization=organization,
+                cohort=cohort,
+                mentor=enrolments[2 * k],
+                origin=MentorshipOrigin.MATCH_RUN,
+                started_on=started_on(cohort),
+                ends_on=ends_on(cohort),
+            )
+            for k, cohort in enumerate(cohort_of)
+        ],
+        batch_size=2000,
+    )
+    agreements = {cohort.pk: _agreement_defaults(cohort) for cohort in cohorts}
+    Agreement.objects.bulk_create(
+        [
+            Agreement(organization=organization, mentorship=mentorship, **agreements[cohort.pk])
+            for mentorship, cohort in zip(mentorships, cohort_of, strict=True)
+        ],
+        batch_size=2000,
+    )
+    MentorshipMentee.objects.bulk_create(
+        [
+            MentorshipMentee(
+                organization=organization, mentorship=mentorship, mentee=enrolments[2 * k + 1]
+            )
+            for k, mentorship in enumerate(mentorships)
+        ],
+        batch_size=2000,
+    )
+    return enrolments, mentorships

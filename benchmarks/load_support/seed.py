@@ -64,6 +64,7 @@ class Plan:
 
 def seed(pairs: int) -> Plan:
     from allauth.account.models import EmailAddress
+    from chat_support.seed import active_cohort, matched_pairs
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
@@ -77,17 +78,7 @@ def seed(pairs: int) -> Plan:
     from organizations.models import Membership, Organization, Role
     from organizations.scope import organization_scope
     from programs import services as program_services
-    from programs.models import (
-        Agreement,
-        CohortStatus,
-        Enrolment,
-        EnrolmentRole,
-        EnrolmentState,
-        Mentorship,
-        MentorshipMentee,
-        MentorshipOrigin,
-    )
-    from programs.services.mentorships import _agreement_defaults
+    from programs.models import EnrolmentRole
     from relationships.services import health_snapshots_take
 
     today = timezone.localdate()
@@ -120,10 +111,10 @@ def seed(pairs: int) -> Plan:
                 )
                 programs.append(program)
                 for c in range(COHORTS_PER_PROGRAM):
-                    cohort = program_services.cohort_create(
-                        actor_membership=owner_membership,
-                        program=program,
-                        values=program_services.CohortSettings(
+                    cohort = active_cohort(
+                        owner_membership,
+                        program,
+                        program_services.CohortSettings(
                             name=f"Cohort {p + 1}.{c + 1}",
                             enrolment_opens_on=today - timedelta(days=60 + 30 * c),
                             enrolment_closes_on=today - timedelta(days=40 + 30 * c),
@@ -131,17 +122,6 @@ def seed(pairs: int) -> Plan:
                             ends_on=today + timedelta(days=150 - 30 * c),
                         ),
                     )
-                    for status, day in (
-                        (CohortStatus.ENROLLING, cohort.enrolment_opens_on),
-                        (CohortStatus.MATCHING, today),
-                        (CohortStatus.ACTIVE, today),
-                    ):
-                        cohort = program_services.cohort_transition(
-                            actor_membership=owner_membership,
-                            cohort=cohort,
-                            to_status=status,
-                            today=day,
-                        )
                     cohorts.append(cohort)
 
             staff = [
@@ -178,61 +158,12 @@ def seed(pairs: int) -> Plan:
                 [person(f"{role}{k}@{DOMAIN}", f"{role.label} {k}") for role, k in people],
                 batch_size=2000,
             )
-            Membership.objects.bulk_create(
-                [Membership(organization=organization, user=user) for user in users],
-                batch_size=2000,
-            )
-            enrolments = Enrolment.objects.bulk_create(
-                [
-                    Enrolment(
-                        organization=organization,
-                        cohort=cohorts[k % len(cohorts)],
-                        user=user,
-                        email=user.email,
-                        full_name=user.full_name,
-                        role=role,
-                        state=EnrolmentState.MATCHED,
-                        profile_completed_at=now,
-                    )
-                    for user, (role, k) in zip(users, people, strict=True)
-                ],
-                batch_size=2000,
-            )
-            mentorships = Mentorship.objects.bulk_create(
-                [
-                    Mentorship(
-                        organization=organization,
-                        cohort=cohorts[k % len(cohorts)],
-                        mentor=enrolments[2 * k],
-                        origin=MentorshipOrigin.MATCH_RUN,
-                        started_on=cohorts[k % len(cohorts)].starts_on,
-                        ends_on=cohorts[k % len(cohorts)].ends_on,
-                    )
-                    for k in range(pairs)
-                ],
-                batch_size=2000,
-            )
-            Agreement.objects.bulk_create(
-                [
-                    Agreement(
-                        organization=organization,
-                        mentorship=mentorship,
-                        **_agreement_defaults(cohorts[k % len(cohorts)]),
-                    )
-                    for k, mentorship in enumerate(mentorships)
-                ],
-                batch_size=2000,
-            )
-            MentorshipMentee.objects.bulk_create(
-                [
-                    MentorshipMentee(
-                        organization=organization,
-                        mentorship=mentorship,
-                        mentee=enrolments[2 * k + 1],
-                    )
-                    for k, mentorship in enumerate(mentorships)
-                ],
-                batch_size=2000,
+            enrolments, mentorships = matched_pairs(
+                organization,
+                cohorts,
+                users,
+                started_on=lambda cohort: cohort.starts_on,
+                ends_on=lambda cohort: cohort.ends_on,
             )
             EmailAddress.objects.bulk_create(
                 [
