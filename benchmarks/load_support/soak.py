@@ -88,6 +88,7 @@ class Client:
         self.conversation = conversation
         self.stats = stats
         self.shown_through = seen_up_to
+        self.highest = seen_up_to
         self.gap_check: asyncio.TimerHandle | None = None
         # The sequences this page shows.
         self.held: set[int] = set(range(1, seen_up_to + 1))
@@ -237,16 +238,17 @@ class Client:
 
     def show(self, message: dict) -> None:
         self.held.add(message["sequence"])
+        self.highest = max(self.highest, message["sequence"])
         while self.shown_through + 1 in self.held:
             self.shown_through += 1
-        if max(self.held) > self.shown_through and self.gap_check is None:
+        if self.highest > self.shown_through and self.gap_check is None:
             self.gap_check = asyncio.get_running_loop().call_later(
                 GAP_WAIT_SECONDS, self.gap_still_open
             )
 
     def gap_still_open(self) -> None:
         self.gap_check = None
-        if max(self.held) > self.shown_through:
+        if self.highest > self.shown_through:
             self.stats.gap_syncs += 1
             self.sync_from_gap()
 
