@@ -24,9 +24,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from matching import services as matching_services
 from mentorship import ratelimit
-from messaging.models import Attachment, Conversation, Message
+from messaging.models import Attachment, Message
 from organizations.models import Invitation, Role
 from organizations.scope import organization_scope
 from programs import services as program_services
@@ -34,7 +33,6 @@ from programs.models import Enrolment
 from resources.models import Resource, SharedItem
 from tests.conftest import logged_in_api_client, logged_in_client
 from tests.factories import make_user
-from tests.matching.test_requests import ask, self_select_cohort
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HTML_AS_PDF = b"<!doctype html><script>alert(1)</script>"
@@ -45,20 +43,6 @@ NOW = WINDOW_START + 15
 
 
 # Fixtures and helpers -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def chat(world, django_capture_on_commit_callbacks):
-    """A mentorship between mentee0 and mentor0, with its conversation."""
-    mw = self_select_cohort(world, mentees=2, mentors=1, capacity=2)
-    request = ask(mw, "mentee0", "mentor0")
-    with django_capture_on_commit_callbacks(execute=True):
-        mentorship = matching_services.mentorship_request_accept(
-            actor=mw.members["mentor0"], request_id=request.pk
-        )
-    with organization_scope(world.alpha):
-        conversation = Conversation.objects.get(mentorship=mentorship)
-    return mw, mentorship, conversation
 
 
 @pytest.fixture
