@@ -139,6 +139,41 @@ async def test_redis_channel_layer_delivers_across_layer_instances(world, redis_
     await other_process_layer.flush()
 
 
+async def test_pushes_published_in_one_round_trip_reach_each_socket(world, redis_url, settings):
+    """A batch's live pushes go out as one pipeline of PUBLISHes: each person's socket gets its
+    own notification, in order, and a push to someone without a socket costs nothing more."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    from organizations.realtime import _publish_pipelined
+
+    sockets = {}
+    for user in (world.alpha_member, world.alpha_owner):
+        cookie = await _session_cookie(user)
+        communicator, connected, _ = await _connect("/ws/o/alpha/notifications/", cookie=cookie)
+        assert connected
+        await communicator.receive_json_from(timeout=5)
+        sockets[user.pk] = communicator
+    other_process_layer = RedisPubSubChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"])
+
+    def push(user_id, number):
+        group = user_group_name(world.alpha.pk, user_id)
+        return group, {"type": "notification.message", "notification": {"id": number}}
+
+    await _publish_pipelined(
+        other_process_layer,
+        [push(world.alpha_member.pk, 1), push(world.alpha_owner.pk, 2), push(999_999, 3),
+         push(world.alpha_member.pk, 4)],
+    )  # fmt: skip
+    member, owner = sockets[world.alpha_member.pk], sockets[world.alpha_owner.pk]
+    assert (await member.receive_json_from(timeout=5))["notification"] == {"id": 1}
+    assert (await member.receive_json_from(timeout=5))["notification"] == {"id": 4}
+    assert (await owner.receive_json_from(timeout=5))["notification"] == {"id": 2}
+    assert await owner.receive_nothing(timeout=0.3)
+    for communicator in sockets.values():
+        await communicator.disconnect()
+    await other_process_layer.flush()
+
+
 async def test_staff_without_required_mfa_is_refused(world):
     world.alpha.require_mfa_for_staff = True
     await database_sync_to_async(world.alpha.save)()
