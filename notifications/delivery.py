@@ -5,12 +5,19 @@ person) is unique, so inserting is the dedupe: rows that exist are skipped, whoe
 them. It decides each row's channels from the person's preferences: in the app or not; by
 email now, after their quiet hours, in tomorrow's digest, or not at all.
 
-`deliver_emails` sends the emails of pending rows that are due, in chunks of
-NOTIFICATION_EMAIL_CHUNK. A chunk is one transaction: claim the rows still pending (an UPDATE,
-so a second worker with the same rows waits for this one and then finds them sent), send them
-over one connection, mark them sent, commit. A failure of one email is recorded on its row and
-the others are kept; a worker killed before the commit leaves the whole chunk pending, and the
-redelivered task sends it: delivery that joins the transaction (as the tests' recording
+`deliver_emails` sends the emails of pending rows that are due (the sweep's retries and quiet
+hours that ended, a manager's resend), in chunks of NOTIFICATION_EMAIL_CHUNK. A chunk is one
+transaction: lock the rows still pending (SELECT ... FOR UPDATE, so a second worker with the
+same rows waits for this one and then finds them sent), send them over one connection, mark
+them sent, commit.
+
+`notify_and_send` does both for the scans' batches, writing each row once: a chunk's rows are
+inserted already marked sent, their emails sent, and the chunk commits. A second worker
+inserting the same keys waits for the first's commit and skips them.
+
+Either way a failure of one email is recorded on its row and the others are kept; a worker
+killed before the commit leaves the whole chunk as it was (pending, or not yet created), and
+the redelivered task sends it: delivery that joins the transaction (as the tests' recording
 backend does) is exactly once. An SMTP server accepts messages outside our transaction, so a
 worker killed hard (SIGKILL, out of memory; a warm shutdown finishes its task) in the middle
 of a chunk may repeat the emails of that chunk it had already handed over: each carries its
@@ -25,27 +32,32 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
+from django.db import connection as database
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.constants import OnConflict
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import User
+from notifications.emails import NotificationEmail
 from notifications.kinds import KINDS
 from notifications.models import EmailState, Notification
 from notifications.preferences import Choices, choices_of, unsubscribe_token
 from notifications.timing import next_digest_at, quiet_until, zone_of
 from organizations.models import Organization
-from organizations.realtime import group_send_now, user_group_name
-from organizations.scope import organization_scope
+from organizations.realtime import group_send_now, group_sends_collected, user_group_name
 
 # Rows per email task: one SMTP connection each.
 EMAIL_BATCH = 500
@@ -112,12 +124,11 @@ def _email_plan(
     return in_app, EmailState.PENDING, due
 
 
-def notify(
-    organization: Organization, drafts: Sequence[Draft], *, now: datetime.datetime | None = None
-) -> list[int]:
-    """Create the notifications that do not exist yet (a fixed number of queries); once the
-    transaction commits, push the new in-app ones live. Returns the new rows' ids, ascending."""
-    now = now or timezone.now()
+def _planned(
+    organization: Organization, drafts: Sequence[Draft], now: datetime.datetime
+) -> list[Notification]:
+    """The rows of these drafts (one per dedupe key), with their channels decided from each
+    person's preferences: two queries, whatever the number."""
     drafts = [d for d in drafts if d.kind in KINDS]
     if not drafts:
         return []
@@ -129,7 +140,6 @@ def notify(
         )
     }
     choices = choices_of(user_ids)
-    batch = uuid.uuid4()
     rows = []
     seen = set()
     for draft in drafts:
@@ -147,40 +157,150 @@ def notify(
                 url=draft.url[:500], action=draft.action[:60],
                 mentorship_id=draft.mentorship_id, program_id=draft.program_id,
                 sent_by_id=draft.sent_by_id, in_app=in_app, email_state=state,
-                email_due_at=due, expires_at=draft.expires_at, batch=batch,
+                email_due_at=due, expires_at=draft.expires_at,
             )
         )  # fmt: skip
-    with organization_scope(organization):
-        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        created = list(
-            Notification.objects.filter(batch=batch)
-            .order_by("pk")
-            .values_list("pk", "user_id", "kind", "title", "url", "in_app")
-        )
+    return rows
+
+
+def _insert(organization: Organization, rows: list[Notification]) -> dict[str, int]:
+    """Insert the rows whose dedupe key is new, in one statement that returns what it
+    inserted (INSERT ... ON CONFLICT DO NOTHING RETURNING, on PostgreSQL and SQLite alike);
+    once the transaction commits, push the new in-app ones live. Returns the new rows' ids by
+    dedupe key, ascending."""
+    batch, created_at = uuid.uuid4(), timezone.now()
+    for row in rows:
+        row.batch, row.created_at = batch, created_at
+    created = dict(sorted(((key, pk) for pk, key in _inserted(rows)), key=lambda item: item[1]))
     live = [
         (
-            user_group_name(organization.pk, user_id),
+            user_group_name(organization.pk, row.user_id),
             {
                 "type": "notification.message",
-                "notification": {"id": pk, "kind": kind, "title": title, "url": url},
+                "notification": {
+                    "id": created[row.dedupe_key],
+                    "kind": row.kind,
+                    "title": row.title,
+                    "url": row.url,
+                },
             },
         )
-        for pk, user_id, kind, title, url, in_app in created
-        if in_app and user_id
+        for row in rows
+        if row.dedupe_key in created and row.in_app and row.user_id
     ]
     if live:
+        live.sort(key=lambda send: send[1]["notification"]["id"])
         transaction.on_commit(lambda: group_send_now(live))
-    return [row[0] for row in created]
+    return created
+
+
+_INSERT_FIELDS = [field for field in Notification._meta.concrete_fields if not field.primary_key]
+
+
+def _inserted(rows: list[Notification]) -> list[tuple[int, str]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, dedupe_key: (id, key) of the rows that
+    were new. On PostgreSQL each column goes as one array (a batch's hot path: no per-value
+    preparation, one short statement); elsewhere Django's insert, keeping the RETURNING that
+    bulk_create leaves out when conflicts are ignored."""
+    if database.vendor != "postgresql":
+        opts = Notification._meta
+        inserted = Notification.all_organizations._insert(
+            rows, fields=_INSERT_FIELDS, returning_fields=[opts.pk, opts.get_field("dedupe_key")],
+            on_conflict=OnConflict.IGNORE,
+        )  # fmt: skip
+        return [row for row in inserted if row is not None]  # one row that existed: None
+    quote = database.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _INSERT_FIELDS)
+    arrays = ", ".join(f"%s::{field.db_type(database)}[]" for field in _INSERT_FIELDS)
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Notification._meta.db_table)} ({columns}) "  # noqa: S608 - the model's own names
+            f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING RETURNING id, dedupe_key",
+            [[getattr(row, field.attname) for row in rows] for field in _INSERT_FIELDS],
+        )
+        return cursor.fetchall()
+
+
+def notify(
+    organization: Organization, drafts: Sequence[Draft], *, now: datetime.datetime | None = None
+) -> list[int]:
+    """Create the notifications that do not exist yet (a fixed number of queries); once the
+    transaction commits, push the new in-app ones live. Their emails wait for deliver_emails
+    (or the sweep). Returns the new rows' ids, ascending."""
+    rows = _planned(organization, drafts, now or timezone.now())
+    return list(_insert(organization, rows).values()) if rows else []
+
+
+def notify_and_send(
+    organization: Organization, drafts: Sequence[Draft], *, now: datetime.datetime | None = None
+) -> int:
+    """Create the notifications that do not exist yet and send the emails of those due now,
+    each row written once: a chunk of rows (NOTIFICATION_EMAIL_CHUNK) is inserted as sent, its
+    emails are sent, and the transaction commits. Rows that existed are left alone (told
+    already, or their email waits for the sweep). A worker killed before the commit leaves no
+    row, so the redelivered task inserts and sends them again; a second worker inserting the
+    same keys waits for this one's commit and then skips them. An email that fails goes back
+    to waiting (to be retried) or is marked failed; when the server is down, the rest of the
+    batch is created waiting. Returns how many emails were sent."""
+    now = now or timezone.now()
+    rows = _planned(organization, drafts, now)
+    sent = 0
+    server_down = False
+    templates = _Templates()
+    size = settings.NOTIFICATION_EMAIL_CHUNK
+    # Each chunk's live pushes are gathered as it commits and sent together at the end.
+    with get_connection() as connection, group_sends_collected() as live:
+        for start in range(0, len(rows), size):
+            done, server_down = _create_and_send(
+                organization, rows[start : start + size], templates, connection, now,
+                send=not server_down,
+            )  # fmt: skip
+            sent += done
+    group_send_now(live)
+    return sent
+
+
+@transaction.atomic
+def _create_and_send(
+    organization, rows, templates, connection, now, *, send: bool
+) -> tuple[int, bool]:
+    """One chunk of notify_and_send, in one transaction. Returns (sent, whether the server
+    failed)."""
+    emailed = []
+    if send:
+        emailed = [
+            row for row in rows if row.email_state == EmailState.PENDING and row.email_due_at <= now
+        ]
+        for row in emailed:
+            row.email_state, row.email_sent_at, row.email_attempts = EmailState.SENT, now, 1
+    created = _insert(organization, rows)
+    sent = 0
+    untried = []
+    stop = False
+    for row in emailed:
+        pk = created.get(row.dedupe_key)
+        if pk is None:
+            continue  # it existed: not this task's to send
+        if stop:
+            untried.append(pk)
+            continue
+        try:
+            connection.send_messages([build_email(row, templates, organization)])
+        except SMTPRecipientsRefused as error:
+            _failed(pk, 1, now, f"The address was refused: {error}"[:300], final=True)
+        except OSError as error:  # smtplib's errors are OSErrors
+            _failed(pk, 1, now, f"{type(error).__name__}: {error}"[:300])
+            stop = True
+        else:
+            sent += 1
+    if untried:
+        Notification.all_organizations.filter(pk__in=untried).update(
+            email_state=EmailState.PENDING, email_sent_at=None, email_attempts=0
+        )
+    return sent, stop
 
 
 # Emails ----------------------------------------------------------------------------------------
-
-
-def _unsubscribe_url(user_id: int | None, kind: str) -> str:
-    if not user_id:
-        return ""
-    path = reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(user_id, kind)})
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def message_id(notification_key: str) -> str:
@@ -189,53 +309,114 @@ def message_id(notification_key: str) -> str:
     return f"<n-{digest}@{domain}>"
 
 
+# Where a person's own words go in an email rendered once for many: characters of Unicode's
+# private use area, which no title or body of ours holds (one that does is rendered alone).
+_MARK = "\ue000"
+_FIELDS = ("title", "body", "url", "action", "unsubscribe_url")
+_FIELD = re.compile(f"{_MARK}([a-z_]+){_MARK}")
+
+
+class _Merged:
+    """One template rendered once with a mark in place of each person's value, split at the
+    marks: filling it in is joining strings."""
+
+    def __init__(self, template, context: dict) -> None:
+        marked = {name: f"{_MARK}{name}{_MARK}" for name in _FIELDS if context[name]}
+        self.parts = _FIELD.split(template.render({**context, **marked}))
+
+    def fill(self, values: dict[str, str]) -> str:
+        parts = self.parts.copy()
+        parts[1::2] = [values[name] for name in parts[1::2]]
+        return "".join(parts)
+
+
 class _Templates:
-    """The email's templates, loaded once per batch."""
+    """The email's templates, loaded once per batch; rendered once per organisation, kind and
+    shape (with or without a body, a link, an unsubscribe link) and filled in per person: the
+    same text as rendering each email, without rendering each email."""
 
     def __init__(self) -> None:
         self.text = get_template("notifications/email/notification.txt")
         self.html = get_template("notifications/email/notification.html")
-        self.preferences_url = settings.SITE_URL.rstrip("/") + reverse("notifications:preferences")
+        self.site = settings.SITE_URL.rstrip("/")
+        self.preferences_url = self.site + reverse("notifications:preferences")
+        # The unsubscribe address around its token (a signed token is URL-safe as it is).
+        marker = "0TOKEN0"
+        around = reverse("notifications:unsubscribe", kwargs={"token": marker}).split(marker)
+        self.unsubscribe_around = (self.site + around[0], around[1])
+        self.merged: dict[tuple, tuple[_Merged, _Merged]] = {}
+
+    def unsubscribe_url(self, user_id: int | None, kind: str) -> str:
+        if not user_id:
+            return ""
+        before, after = self.unsubscribe_around
+        return before + unsubscribe_token(user_id, kind) + after
+
+    def render(self, context: dict) -> tuple[str, str]:
+        """(text, HTML) of one email."""
+        if any(_MARK in context[name] for name in _FIELDS):
+            return self.text.render(context), self.html.render(context)
+        shape = (
+            context["organization"], context["kind"].key,
+            *(bool(context[name]) for name in _FIELDS),
+        )  # fmt: skip
+        merged = self.merged.get(shape)
+        if merged is None:
+            merged = self.merged[shape] = (_Merged(self.text, context), _Merged(self.html, context))
+        text, html = merged
+        values = {name: context[name] for name in _FIELDS}
+        escaped = {name: escape(value) for name, value in values.items()}
+        escaped["body"] = linebreaksbr(values["body"], autoescape=True)
+        return text.fill(values), html.fill(escaped)
 
 
-def build_email(row, templates: _Templates, organization: Organization, connection=None):
+def build_email(row, templates: _Templates, organization: Organization):
     """The email of one notification: text and HTML, a one-click unsubscribe for its kind."""
-    site = settings.SITE_URL.rstrip("/")
-    unsubscribe = _unsubscribe_url(row.user_id, row.kind)
+    unsubscribe = templates.unsubscribe_url(row.user_id, row.kind)
     context = {
         "title": row.title,
         "body": row.body,
         # Only the platform's own pages: a link elsewhere is left out, as the centre does.
-        "url": site + row.url if row.url.startswith("/") and not row.url.startswith("//") else "",
+        "url": (
+            templates.site + row.url
+            if row.url.startswith("/") and not row.url.startswith("//")
+            else ""
+        ),
         "action": row.action or "Open",
         "organization": organization.name,
         "kind": KINDS[row.kind],
         "unsubscribe_url": unsubscribe,
         "preferences_url": templates.preferences_url,
     }
+    text, html = templates.render(context)
     headers = {"Message-ID": message_id(row.dedupe_key)}
     if unsubscribe:
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    email = EmailMultiAlternatives(
-        subject=row.title, body=templates.text.render(context), to=[row.email],
-        headers=headers, connection=connection,
-    )  # fmt: skip
-    email.attach_alternative(templates.html.render(context), "text/html")
+    email = NotificationEmail(subject=row.title, body=text, to=[row.email], headers=headers)
+    email.attach_alternative(html, "text/html")
     return email
 
 
-def due_rows(ids: Iterable[int] | None, now: datetime.datetime):
-    """Pending rows due by now (of `ids`, or any), with what their email needs."""
-    rows = Notification.all_organizations.filter(
+def _due(now: datetime.datetime):
+    """Pending rows due by now."""
+    return Notification.all_organizations.filter(
         email_state=EmailState.PENDING, email_due_at__lte=now
     ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
-    return rows.only(
-        "pk", "organization_id", "user_id", "email", "kind", "dedupe_key", "title", "body",
-        "url", "action", "email_attempts",
-    ).order_by("pk")  # fmt: skip
+
+
+def due_rows(ids: Iterable[int], now: datetime.datetime):
+    """These rows' that are pending and due by now, with what their email needs (as tuples
+    with named fields: a batch builds thousands)."""
+    return (
+        _due(now)
+        .filter(pk__in=list(ids))
+        .values_list(
+            "pk", "organization_id", "user_id", "email", "kind", "dedupe_key", "title", "body",
+            "url", "action", "email_attempts", named=True,
+        )
+        .order_by("pk")
+    )  # fmt: skip
 
 
 def deliver_emails(ids: Iterable[int], *, now: datetime.datetime | None = None) -> int:
@@ -268,60 +449,59 @@ def deliver_emails(ids: Iterable[int], *, now: datetime.datetime | None = None) 
 
 @transaction.atomic
 def _deliver_chunk(rows, templates, organizations, connection, now) -> tuple[int, bool]:
-    """Claim the chunk's rows that are still pending, send them, mark them: one transaction.
-    Another worker claiming the same rows waits for it and then finds them sent; a worker
-    killed before it commits leaves them pending for the redelivered task. Returns (sent,
-    whether to stop: the server failed)."""
-    token = uuid.uuid4().hex
-    Notification.all_organizations.filter(
-        pk__in=[r.pk for r in rows], email_state=EmailState.PENDING
-    ).update(email_state=EmailState.SENDING, claimed_by=token, claimed_at=timezone.now())
+    """Lock the chunk's rows that are still pending, send them, mark them sent: one
+    transaction. Another worker locking the same rows waits for it and then finds them sent
+    (PostgreSQL checks the condition again on the row it waited for; SQLite runs one such
+    transaction at a time); a worker killed before it commits leaves them pending for the
+    redelivered task. The lock writes nothing, so a row is written once, when it is marked.
+    Returns (sent, whether to stop: the server failed)."""
     claimed = set(
-        Notification.all_organizations.filter(
-            pk__in=[r.pk for r in rows], email_state=EmailState.SENDING, claimed_by=token
-        ).values_list("pk", flat=True)
+        Notification.all_organizations.select_for_update()
+        .filter(pk__in=[r.pk for r in rows], email_state=EmailState.PENDING)
+        .values_list("pk", flat=True)
     )
     sent: list[int] = []
     stop = False
     for row in rows:
         if row.pk not in claimed:
-            continue  # sent (or being sent) by another worker
-        email = build_email(row, templates, organizations[row.organization_id], connection)
+            continue  # sent by another worker
+        email = build_email(row, templates, organizations[row.organization_id])
         try:
-            email.send()
+            connection.send_messages([email])
         except SMTPRecipientsRefused as error:
-            _failed(row, now, f"The address was refused: {error}"[:300], final=True)
+            _failed(row.pk, row.email_attempts + 1, now, f"The address was refused: {error}"[:300],
+                    final=True)  # fmt: skip
         except OSError as error:  # smtplib's errors are OSErrors
-            _failed(row, now, f"{type(error).__name__}: {error}"[:300])
-            stop = True
+            _failed(row.pk, row.email_attempts + 1, now, f"{type(error).__name__}: {error}"[:300])
+            stop = True  # what was not tried stays pending, for the retry
             break
         else:
             sent.append(row.pk)
-    Notification.all_organizations.filter(pk__in=sent).update(
-        email_state=EmailState.SENT, email_sent_at=timezone.now(), email_error="",
-        email_attempts=F("email_attempts") + 1,
-    )  # fmt: skip
-    # What was claimed and not sent (after a failure) goes back to waiting.
-    Notification.all_organizations.filter(claimed_by=token, email_state=EmailState.SENDING).update(
-        email_state=EmailState.PENDING
-    )
+    if sent:
+        Notification.all_organizations.filter(pk__in=sent).update(
+            email_state=EmailState.SENT, email_sent_at=timezone.now(), email_error="",
+            email_attempts=F("email_attempts") + 1,
+        )  # fmt: skip
     return len(sent), stop
 
 
-def _failed(row, now: datetime.datetime, reason: str, *, final: bool = False) -> None:
-    attempts = row.email_attempts + 1
+def _failed(
+    pk: int, attempts: int, now: datetime.datetime, reason: str, *, final: bool = False
+) -> None:
+    """Record a failed send, the row's `attempts`-th: retried later, or failed for good."""
     final = final or attempts >= MAX_ATTEMPTS
-    Notification.all_organizations.filter(pk=row.pk).update(
+    Notification.all_organizations.filter(pk=pk).update(
         email_attempts=attempts,
         email_error=reason,
         email_state=EmailState.FAILED if final else EmailState.PENDING,
         email_due_at=None if final else now + RETRY_BASE * 2 ** (attempts - 1),
+        email_sent_at=None,
     )
 
 
 def due_email_ids(now: datetime.datetime, limit: int = 50_000) -> list[int]:
     """Ids of pending emails due by now (quiet hours over, a retry's wait done), oldest first."""
-    return list(due_rows(None, now).values_list("pk", flat=True)[:limit])
+    return list(_due(now).order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 def batches(ids: Sequence[int], size: int = EMAIL_BATCH) -> list[list[int]]:
@@ -375,7 +555,7 @@ def send_digests(*, now: datetime.datetime | None = None, limit: int = 5_000) ->
                         "organization": organizations[organization_id].name,
                         "preferences_url": site + reverse("notifications:preferences"),
                     }  # fmt: skip
-                    email = EmailMultiAlternatives(
+                    email = NotificationEmail(
                         subject=f"Your day on Mentorship: {len(rows)} update"
                         + ("s" if len(rows) != 1 else ""),
                         body=text.render(context), to=[addresses[user_id]],

@@ -196,7 +196,7 @@ def email_status(row: Notification, now: datetime.datetime | None = None) -> Ema
         return EmailStatus("Email failed, trying again", "warn", row.email_error)
     if state == EmailState.PENDING and row.email_due_at and row.email_due_at > now:
         return EmailStatus("Email waits for their quiet hours to end", "")
-    if state in (EmailState.PENDING, EmailState.SENDING):
+    if state == EmailState.PENDING:
         return EmailStatus("Email being sent", "")
     if state == EmailState.FAILED:
         return EmailStatus("Email failed", "at_risk", row.email_error)
@@ -472,7 +472,7 @@ def failed_email_retry(*, actor: Membership, notification: Notification) -> Noti
             pk=notification.pk, email_state__in=FAILED_STATES
         ).update(
             email_state=EmailState.PENDING, email_due_at=now, email_attempts=0, email_error="",
-            email=address, claimed_by="", claimed_at=None,
+            email=address,
         )  # fmt: skip
     if not updated:
         raise ValidationError("Someone else already tried this email again.")

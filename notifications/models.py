@@ -18,7 +18,6 @@ from programs.models import Mentorship, Program
 
 class EmailState(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     DIGEST = "digest", "Waiting for the daily digest"
     DIGESTED = "digested", "Sent in a digest"
@@ -35,7 +34,8 @@ class Notification(TenantModel):
     # Where the email goes: the user's address, or an invitee's who has no account yet.
     email = models.EmailField(blank=True)
     kind = models.CharField(max_length=40, choices=KIND_CHOICES)
-    dedupe_key = models.CharField(max_length=200, unique=True)
+    # Unique (see Meta): one row per kind, object, occurrence and person.
+    dedupe_key = models.CharField(max_length=200)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, max_length=4000)
     url = models.CharField(max_length=500, blank=True)
@@ -64,15 +64,17 @@ class Notification(TenantModel):
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_error = models.CharField(max_length=300, blank=True)
-    # The delivery that claimed it (a task id), and when: a redelivered task takes its own
-    # claims back; a claim left by a lost worker is released after a lease.
-    claimed_by = models.CharField(max_length=64, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    # The call that inserted it: tells the rows a call created from those that existed.
-    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    # The call that inserted it: the rows one call created together.
+    batch = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # A constraint rather than unique=True: the same unique index, without the second
+        # (LIKE) index PostgreSQL would get for a unique text field, which nothing reads and
+        # every insert would write.
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="notification_dedupe_key")
+        ]
         indexes = [
             models.Index(
                 fields=["user", "organization", "-created_at"],
@@ -88,7 +90,7 @@ class Notification(TenantModel):
             models.Index(
                 fields=["email_state", "email_due_at"],
                 name="notification_email_due",
-                condition=Q(email_state__in=["pending", "sending", "digest"]),
+                condition=Q(email_state__in=["pending", "digest"]),
             ),
             models.Index(fields=["organization", "mentorship", "-created_at"]),
         ]

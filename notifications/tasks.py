@@ -21,9 +21,6 @@ def announce_mentorships(organization_id: int, mentorship_ids: list[int]) -> Non
 def send_mentorship_announcements(organization_id: int, mentorship_ids: list[int]) -> int:
     """Tell everyone in each new mentorship, in the app and by email, once: the notification's
     dedupe key (the mentorship and the person) makes a redelivered task tell nobody twice."""
-    from notifications.delivery import dedupe_key, deliver_emails, notify
-    from notifications.models import Notification
-
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return 0
@@ -31,10 +28,7 @@ def send_mentorship_announcements(organization_id: int, mentorship_ids: list[int
         drafts = [
             draft for mentorship_id in mentorship_ids for draft in _announcements(mentorship_id)
         ]
-    notify(organization, drafts)
-    keys = [dedupe_key(organization.pk, draft) for draft in drafts]
-    ids = Notification.all_organizations.filter(dedupe_key__in=keys).values_list("pk", flat=True)
-    return deliver_emails(list(ids))
+    return send_drafts(organization, drafts, timezone.now())
 
 
 def _announcements(mentorship_id: int) -> list:
@@ -110,23 +104,21 @@ def run_nudge_scan(rule_key: str) -> int:
 def notify_batch(rule_key: str, organization_id: int, items: list) -> int:
     """Create a batch's notifications (those that exist are skipped) and send the emails of
     the batch that are due now, each once, however often this task runs."""
-    from notifications.delivery import dedupe_key, deliver_emails, notify
-    from notifications.models import Notification
     from notifications.rules import RULES
 
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None or rule_key not in RULES:
         return 0
     now = timezone.now()
-    drafts = RULES[rule_key].drafts(organization, items, now)
-    if not drafts:
-        return 0
-    notify(organization, drafts, now=now)
-    keys = [dedupe_key(organization.pk, draft) for draft in drafts]
-    ids = list(
-        Notification.all_organizations.filter(dedupe_key__in=keys).values_list("pk", flat=True)
-    )
-    return deliver_emails(ids, now=now)
+    return send_drafts(organization, RULES[rule_key].drafts(organization, items, now), now)
+
+
+def send_drafts(organization: Organization, drafts: list, now) -> int:
+    """Create these notifications (those that exist are skipped) and send the emails that are
+    due now, each once, however often this runs. Returns how many emails were sent."""
+    from notifications.delivery import notify_and_send
+
+    return notify_and_send(organization, drafts, now=now) if drafts else 0
 
 
 @shared_task(acks_late=True)

@@ -218,3 +218,168 @@ def test_a_sweep_sends_what_is_due(world):
     assert tasks.send_due_notification_emails() == 1
     assert len(mail.outbox) == 1
     assert tasks.send_due_notification_emails() == 0
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"body": "", "url": ""},
+        {"title": 'Tom & "Jerry" <b>', "body": "Line one\nline <two> & 'three'\r\n\nfour"},
+        {"url": "https://elsewhere.example/"},  # not the platform's: left out
+        {"action": "", "body": "A body with a mark \ue000body\ue000 in it"},
+        {"title": "José\u2019s milestone: “Draft”", "body": "Ça va?\nOui."},
+    ],
+)
+def test_an_email_rendered_once_for_many_is_the_email_rendered_alone(world, values):
+    """The batch renders each shape of email once and fills in each person's words; the result
+    is exactly what rendering the templates for that person gives, escaping and all."""
+    from notifications.kinds import KINDS
+
+    notify(world.alpha, [draft(world.alpha_member, **values)], now=NOW)
+    invitee = {**draft(world.alpha_member, **values).__dict__, "user_id": None}
+    invitee.update(email="guest@example.com", kind="invitation_reminder", occurrence="inv:1:3")
+    notify(world.alpha, [Draft(**invitee)], now=NOW)
+    templates = delivery._Templates()
+    for row in rows(world):
+        email = delivery.build_email(row, templates, world.alpha)
+        email = delivery.build_email(row, templates, world.alpha)  # the second: filled in
+        context = {
+            "title": row.title, "body": row.body,
+            "url": templates.site + row.url if row.url.startswith("/") else "",
+            "action": row.action or "Open", "organization": world.alpha.name,
+            "kind": KINDS[row.kind],
+            "unsubscribe_url": templates.unsubscribe_url(row.user_id, row.kind),
+            "preferences_url": templates.preferences_url,
+        }  # fmt: skip
+        assert email.body == templates.text.render(context)
+        assert email.alternatives[0][0] == templates.html.render(context)
+        assert row.title in email.body
+
+
+# Creating and sending at once (the scans' batches) -------------------------------------------
+
+
+def _people(count: int):
+    from accounts.models import User
+
+    return [
+        User.objects.create_user(email=f"batch{n}@example.com", password=None) for n in range(count)
+    ]
+
+
+def test_a_batch_creates_its_rows_already_sent_and_sends_each_once(world, settings):
+    settings.NOTIFICATION_EMAIL_CHUNK = 3
+    people = _people(7)
+    drafts = [draft(person) for person in people]
+    assert delivery.notify_and_send(world.alpha, drafts, now=NOW) == 7
+    assert delivery.notify_and_send(world.alpha, drafts, now=NOW) == 0  # it ran again
+    found = rows(world)
+    assert len(found) == 7 and len(mail.outbox) == 7
+    assert {(r.email_state, r.email_attempts, r.email_sent_at) for r in found} == {
+        (EmailState.SENT, 1, NOW)
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    by_key = {r.dedupe_key: r for r in found}
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {
+        delivery.message_id(key) for key in by_key
+    }
+
+
+def test_a_batch_leaves_quiet_hours_digests_and_email_off_to_their_own_time(world):
+    quiet, digest, off, now_ = _people(4)
+    preferences.preferences_update(user=quiet, quiet_start=T(11), quiet_end=T(13))
+    preferences.preferences_update(user=digest, digest="daily")
+    preferences.preferences_update(user=off, channels={"milestone_due": {"email": False}})
+    sent = delivery.notify_and_send(
+        world.alpha, [draft(p) for p in (quiet, digest, off, now_)], now=NOW
+    )
+    assert sent == 1 and [m.to for m in mail.outbox] == [[now_.email]]
+    states = {r.user_id: r.email_state for r in rows(world)}
+    assert states == {
+        quiet.pk: EmailState.PENDING, digest.pk: EmailState.DIGEST, off.pk: EmailState.NONE,
+        now_.pk: EmailState.SENT,
+    }  # fmt: skip
+
+
+def test_a_batch_whose_mail_server_goes_down_keeps_every_email_for_the_retry(world, settings):
+    """The first chunk goes; the server fails in the second: the failed email waits for its
+    retry, the untried ones of that chunk and the chunks after are created waiting, and the
+    sweep later sends each of them once."""
+    from tests.notifications.backends import DownBackend
+
+    settings.NOTIFICATION_EMAIL_CHUNK = 2
+    people = _people(5)
+    calls = {"n": 0}
+    real_send = delivery.get_connection().__class__.send_messages
+
+    def down_after_two(self, messages):
+        calls["n"] += 1
+        if calls["n"] > 2:
+            return DownBackend().send_messages(messages)
+        return real_send(self, messages)
+
+    with mock.patch.object(delivery.get_connection().__class__, "send_messages", down_after_two):
+        assert delivery.notify_and_send(world.alpha, [draft(p) for p in people], now=NOW) == 2
+    found = {r.user_id: r for r in rows(world)}
+    assert len(found) == 5 and len(mail.outbox) == 2
+    failed = found[people[2].pk]
+    assert (failed.email_state, failed.email_attempts) == (EmailState.PENDING, 1)
+    assert failed.email_due_at == NOW + delivery.RETRY_BASE and failed.email_sent_at is None
+    assert "ConnectionRefusedError" in failed.email_error
+    for person in people[3:]:
+        row = found[person.pk]
+        assert (row.email_state, row.email_attempts, row.email_sent_at) == (
+            EmailState.PENDING, 0, None,
+        )  # fmt: skip
+        assert row.email_due_at == NOW
+    later = NOW + delivery.RETRY_BASE
+    assert delivery.deliver_emails(delivery.due_email_ids(later), now=later) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert {r.email_state for r in rows(world)} == {EmailState.SENT}
+
+
+def test_a_refused_address_in_a_batch_fails_alone(world, settings):
+    from smtplib import SMTPRecipientsRefused
+
+    people = _people(3)
+    real_send = delivery.get_connection().__class__.send_messages
+
+    def refuse_one(self, messages):
+        if messages[0].to == [people[1].email]:
+            raise SMTPRecipientsRefused({people[1].email: (550, b"No such user")})
+        return real_send(self, messages)
+
+    with mock.patch.object(delivery.get_connection().__class__, "send_messages", refuse_one):
+        assert delivery.notify_and_send(world.alpha, [draft(p) for p in people], now=NOW) == 2
+    found = {r.user_id: r for r in rows(world)}
+    refused = found[people[1].pk]
+    assert (refused.email_state, refused.email_attempts) == (EmailState.FAILED, 1)
+    assert "refused" in refused.email_error and refused.email_sent_at is None
+    assert found[people[0].pk].email_state == found[people[2].pk].email_state == EmailState.SENT
+
+
+def test_a_batch_pushes_each_new_in_app_row_live_once(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATION_EMAIL_CHUNK = 2
+    people = _people(5)
+    with (
+        mock.patch("notifications.delivery.group_send_now") as pushed,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        delivery.notify_and_send(world.alpha, [draft(p) for p in people], now=NOW)
+        delivery.notify_and_send(world.alpha, [draft(p) for p in people], now=NOW)
+    groups = [group for call in pushed.call_args_list for group, _ in call.args[0]]
+    assert sorted(groups) == sorted(user_group_name(world.alpha.pk, p.pk) for p in people)
+
+
+def test_a_batch_costs_the_same_queries_for_2_or_40_people(
+    world, settings, django_assert_max_num_queries
+):
+    settings.NOTIFICATION_EMAIL_CHUNK = 1000
+    people = _people(42)
+    with django_assert_max_num_queries(6):
+        delivery.notify_and_send(world.alpha, [draft(p) for p in people[:2]], now=NOW)
+    with django_assert_max_num_queries(6):
+        assert delivery.notify_and_send(world.alpha, [draft(p) for p in people[2:]], now=NOW) == 40

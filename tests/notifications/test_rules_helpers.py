@@ -17,11 +17,11 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from meetings.models import Meeting, MeetingStatus
-from notifications.delivery import dedupe_key, deliver_emails, notify
 from notifications.kinds import KINDS
 from notifications.models import EmailState, Notification, ProgramNudgeSettings
 from notifications.preferences import preferences_update
 from notifications.rules import RULES
+from notifications.tasks import send_drafts
 from notifications.timing import quiet_until, zone_of
 from organizations.models import Membership, Organization, Role
 from organizations.scope import organization_scope
@@ -138,12 +138,7 @@ def run(key: str, organization: Organization, now: datetime.datetime) -> list:
     made = []
     for items in rule.scan(organization, now):
         drafts = rule.drafts(organization, items, now)
-        notify(organization, drafts, now=now)
-        keys = [dedupe_key(organization.pk, draft) for draft in drafts]
-        deliver_emails(
-            Notification.all_organizations.filter(dedupe_key__in=keys).values_list("pk", flat=True),
-            now=now,
-        )
+        send_drafts(organization, drafts, now)
         made += drafts
     return made
 

@@ -118,9 +118,9 @@ def test_other_methods_are_refused(world):
 
 def test_emails_carry_the_link_that_this_page_serves(world):
     """The delivery's List-Unsubscribe header points at this route."""
-    from notifications.delivery import _unsubscribe_url
+    from notifications.delivery import _Templates
 
-    url = _unsubscribe_url(world.alpha_member.pk, "meeting_reminder")
+    url = _Templates().unsubscribe_url(world.alpha_member.pk, "meeting_reminder")
     path = url.split("://", 1)[1].split("/", 1)[1]
     assert Client().get("/" + path).status_code == 200
 

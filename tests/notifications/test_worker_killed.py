@@ -8,6 +8,7 @@ never delivered, so the count per message is exact.
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import subprocess
@@ -19,12 +20,16 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import User
 from notifications.delivery import Draft, batches, notify
 from notifications.models import EmailState, Notification
+from notifications.rules import RULES
+from programs.models import Mentorship
 from tests.conftest import require_service
 from tests.notifications.backends import DELIVERED_TABLE, create_delivered_table
+from tests.notifications.test_rules_helpers import make_pair
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 240
@@ -74,33 +79,18 @@ def _wait(condition, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
-    world, redis_url, tmp_path
-):
-    require_service(
-        "PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
-    )
-    create_delivered_table()
-    people = User.objects.bulk_create(
-        User(email=f"person{n}@example.com", full_name=f"Person {n}") for n in range(PEOPLE)
-    )
-    ids = notify(
-        world.alpha,
-        [Draft(kind="check_in_due", occurrence="check-in:2027-W10", user_id=p.pk,
-               title="Time for your check-in") for p in people],
-    )  # fmt: skip
-    assert len(ids) == PEOPLE
+def _kill_mid_batch_and_recover(redis_url, tmp_path, tasks: list[tuple[str, list]]) -> None:
+    """Publish the tasks, kill the worker well into the first, start another; then every one
+    of PEOPLE emails was delivered once and every row is marked sent."""
     queue = f"kill-{uuid.uuid4().hex[:10]}"
     client = Celery("probe", broker=redis_url)
     client.conf.broker_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
     client.conf.task_serializer = "json"
     first = _worker(queue, redis_url, tmp_path)
+    output = ""
     try:
-        for batch in batches(ids, BATCH):
-            client.send_task(
-                "notifications.tasks.deliver_notification_emails", args=[batch], queue=queue
-            )
+        for name, args in tasks:
+            client.send_task(name, args=args, queue=queue)
         # Kill the worker once it is well into the first batch.
         _wait(lambda: len(_delivered()) >= BATCH // 3, 60, "the first emails")
         first.send_signal(signal.SIGKILL)
@@ -121,3 +111,53 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert len(delivered) == PEOPLE and {count for _, count in delivered} == {1}, output
     states = set(Notification.all_organizations.values_list("email_state", flat=True))
     assert states == {EmailState.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
+    world, redis_url, tmp_path
+):
+    """Emails of notifications created earlier (the sweep's and a manual resend's way)."""
+    require_service(
+        "PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
+    )
+    create_delivered_table()
+    people = User.objects.bulk_create(
+        User(email=f"person{n}@example.com", full_name=f"Person {n}") for n in range(PEOPLE)
+    )
+    ids = notify(
+        world.alpha,
+        [Draft(kind="check_in_due", occurrence="check-in:2027-W10", user_id=p.pk,
+               title="Time for your check-in") for p in people],
+    )  # fmt: skip
+    assert len(ids) == PEOPLE
+    _kill_mid_batch_and_recover(
+        redis_url, tmp_path,
+        [("notifications.tasks.deliver_notification_emails", [batch])
+         for batch in batches(ids, BATCH)],
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_nudge_batch_creates_and_sends_each_once(world, redis_url, tmp_path):
+    """The nudge scan's way: each task creates its batch's notifications and sends them in
+    the same transactions; the killed task's redelivery creates and sends what did not
+    commit, and skips what did."""
+    require_service(
+        "PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
+    )
+    create_delivered_table()
+    started_on = timezone.localdate() - datetime.timedelta(days=8)
+    started = timezone.make_aware(datetime.datetime.combine(started_on, datetime.time(9)))
+    pairs = [make_pair(world, started_on=started_on).mentorship.pk for _ in range(PEOPLE // 2)]
+    # Active since they started, silent since: each of them is due the first nudge.
+    Mentorship.all_organizations.filter(pk__in=pairs).update(status_changed_at=started)
+    (items,) = RULES["inactive_pairs"].scan(world.alpha, timezone.now())
+    assert len(items) == PEOPLE // 2
+    pairs_per_task = BATCH // 2
+    _kill_mid_batch_and_recover(
+        redis_url, tmp_path,
+        [("notifications.tasks.notify_batch",
+          ["inactive_pairs", world.alpha.pk, items[start : start + pairs_per_task]])
+         for start in range(0, len(items), pairs_per_task)],
+    )  # fmt: skip
