@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings.base")
 
@@ -24,3 +24,19 @@ def warm_worker(**kwargs) -> None:
 
 
 worker_init.connect(warm_worker, weak=False)
+
+
+def return_connections(sender=None, **kwargs) -> None:
+    """Before and after each task a worker runs, as Django does around a request: connections
+    that errored or are past CONN_MAX_AGE are closed; pooled ones (CONN_MAX_AGE 0) go back to
+    the process's pool, to serve the next task without connecting again. A task run eagerly
+    (inside the caller, perhaps in its transaction) leaves them alone, as the fixup does."""
+    from django.db import close_old_connections
+
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    close_old_connections()
+
+
+task_prerun.connect(return_connections, weak=False)
+task_postrun.connect(return_connections, weak=False)

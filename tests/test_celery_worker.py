@@ -111,3 +111,83 @@ def test_invitation_email_task_sends_once_even_when_delivered_twice(world, mailo
     send_invitation_email(world.alpha.pk, invitation.pk)
     assert [m.to for m in mailoutbox] == [[invitation.email]]
     assert "/o/alpha/join/" in mailoutbox[0].body
+
+
+def _sessions_opened() -> int:
+    """Sessions PostgreSQL has opened to the test database so far (its own statistics)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prefork_worker_keeps_its_database_connections_from_task_to_task(tmp_path):
+    """Celery's Django fixup would close the process's connection pool around every task, so
+    each task connected to PostgreSQL anew; the worker hands connections back to its pool
+    instead, and ten tasks open no new session."""
+    import time
+
+    from django.db import connection
+
+    from tests.conftest import require_service
+
+    require_service(
+        "PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
+    )
+    db = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    results = tmp_path / "results"
+    results.mkdir()
+    broker_dir = tmp_path / "var" / "broker"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "mentorship.settings.base",
+            "VAR_DIR": str(tmp_path / "var"),
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}",
+        }
+    )
+    backend = f"file://{results}"
+    worker_code = (
+        "import sys; from mentorship.celery import app; "
+        f"app.conf.result_backend = {backend!r}; app.conf.task_ignore_result = False; "
+        "app.worker_main(sys.argv[1:])"
+    )
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", worker_code, "worker", "--pool", "prefork", "--concurrency", "1",
+         "--queues", queue, "--loglevel", "WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        client = Celery("probe", broker="filesystem://", backend=backend)
+        client.conf.broker_transport_options = {
+            "data_folder_in": str(broker_dir / "queue"),
+            "data_folder_out": str(broker_dir / "queue"),
+            "processed_folder": str(broker_dir / "processed"),
+            "control_folder": str(broker_dir / "control"),
+        }
+        client.conf.task_serializer = "json"
+        for folder in ("queue", "processed", "control"):
+            (broker_dir / folder).mkdir(parents=True, exist_ok=True)
+
+        def run_task() -> None:
+            # The minute's sweep: a few queries, nothing due.
+            name = "notifications.tasks.send_due_notification_emails"
+            assert client.send_task(name, queue=queue).get(timeout=60) == 0
+
+        run_task()  # the process opens its pool
+        time.sleep(1.5)  # PostgreSQL counts a session within a second
+        before = _sessions_opened()
+        for _ in range(10):
+            run_task()
+        time.sleep(1.5)
+        opened = _sessions_opened() - before
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0].decode(errors="replace")
+    assert "Traceback" not in output, output
+    assert opened <= 1, f"{opened} new sessions for 10 tasks"

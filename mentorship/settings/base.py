@@ -195,6 +195,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connections before and after every task and, in a
+# prefork worker with a connection pool, closes the pool itself: each task would connect to
+# PostgreSQL anew. With a reuse limit it does that only every this many tasks; in between,
+# mentorship/celery.py hands each task's connections back to the process's pool, as Django
+# does after a request.
+CELERY_DB_REUSE_MAX = 10_000
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
