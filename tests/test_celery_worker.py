@@ -33,6 +33,29 @@ def test_project_app_is_configured_for_reliable_json_tasks():
     assert "organizations.tasks.send_invitation_email" in project_app.tasks
 
 
+def _filesystem_broker(tmp_path: Path) -> dict[str, str]:
+    """Transport options of kombu's filesystem broker under the worker's VAR_DIR (as the
+    settings make them), its folders created."""
+    broker_dir = tmp_path / "var" / "broker"
+    for folder in ("queue", "processed", "control"):
+        (broker_dir / folder).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(broker_dir / "queue"),
+        "data_folder_out": str(broker_dir / "queue"),
+        "processed_folder": str(broker_dir / "processed"),
+        "control_folder": str(broker_dir / "control"),
+    }
+
+
+def _worker_code(backend: str) -> str:
+    """A worker of the project's app that keeps results in `backend`."""
+    return (
+        "import sys; from mentorship.celery import app; "
+        f"app.conf.result_backend = {backend!r}; app.conf.task_ignore_result = False; "
+        "app.worker_main(sys.argv[1:])"
+    )
+
+
 def test_a_real_worker_consumes_a_task(tmp_path):
     queue = f"test-{uuid.uuid4().hex[:12]}"
     results = tmp_path / "results"
@@ -45,25 +68,13 @@ def test_a_real_worker_consumes_a_task(tmp_path):
     if redis_url:
         broker, transport_options = redis_url, {}
     else:
-        broker_dir = tmp_path / "var" / "broker"
-        transport_options = {
-            "data_folder_in": str(broker_dir / "queue"),
-            "data_folder_out": str(broker_dir / "queue"),
-            "processed_folder": str(broker_dir / "processed"),
-            "control_folder": str(broker_dir / "control"),
-        }
-        broker = "filesystem://"
+        broker, transport_options = "filesystem://", _filesystem_broker(tmp_path)
     backend = f"file://{results}"
-    worker_code = (
-        "import sys; from mentorship.celery import app; "
-        f"app.conf.result_backend = {backend!r}; app.conf.task_ignore_result = False; "
-        "app.worker_main(sys.argv[1:])"
-    )
     worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [
             sys.executable,
             "-c",
-            worker_code,
+            _worker_code(backend),
             "worker",
             "--pool",
             "solo",
@@ -81,9 +92,6 @@ def test_a_real_worker_consumes_a_task(tmp_path):
         client = Celery("probe", broker=broker, backend=backend)
         client.conf.broker_transport_options = transport_options
         client.conf.task_serializer = "json"
-        if not redis_url:
-            for folder in transport_options.values():
-                Path(folder).mkdir(parents=True, exist_ok=True)
         # celery.accumulate is a built-in that returns its arguments: a round trip through the
         # broker, the worker process and back, serialised as JSON both ways.
         result = client.send_task("celery.accumulate", args=[1, "two", {"three": 3}], queue=queue)
@@ -141,7 +149,6 @@ def test_a_prefork_worker_keeps_its_database_connections_from_task_to_task(tmp_p
     queue = f"test-{uuid.uuid4().hex[:12]}"
     results = tmp_path / "results"
     results.mkdir()
-    broker_dir = tmp_path / "var" / "broker"
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "REDIS_URL")}
     env.update(
         {
@@ -152,27 +159,15 @@ def test_a_prefork_worker_keeps_its_database_connections_from_task_to_task(tmp_p
         }
     )
     backend = f"file://{results}"
-    worker_code = (
-        "import sys; from mentorship.celery import app; "
-        f"app.conf.result_backend = {backend!r}; app.conf.task_ignore_result = False; "
-        "app.worker_main(sys.argv[1:])"
-    )
     worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-c", worker_code, "worker", "--pool", "prefork", "--concurrency", "1",
+        [sys.executable, "-c", _worker_code(backend), "worker", "--pool", "prefork", "--concurrency", "1",
          "--queues", queue, "--loglevel", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         client = Celery("probe", broker="filesystem://", backend=backend)
-        client.conf.broker_transport_options = {
-            "data_folder_in": str(broker_dir / "queue"),
-            "data_folder_out": str(broker_dir / "queue"),
-            "processed_folder": str(broker_dir / "processed"),
-            "control_folder": str(broker_dir / "control"),
-        }
+        client.conf.broker_transport_options = _filesystem_broker(tmp_path)
         client.conf.task_serializer = "json"
-        for folder in ("queue", "processed", "control"):
-            (broker_dir / folder).mkdir(parents=True, exist_ok=True)
 
         def run_task() -> None:
             # The minute's sweep: a few queries, nothing due.
