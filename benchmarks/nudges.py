@@ -354,15 +354,16 @@ def main() -> None:
     print(json.dumps(result))
 
 
-def people_of(mentorship_id: int) -> list[int]:
-    """The user ids of a pair: its mentor's and its mentee's."""
-    from programs.models import Mentorship, MentorshipMentee
+def people_of(mentorship_ids: list[int]) -> dict[int, list[int]]:
+    """The user ids of each pair, its mentor's and its mentee's, in one query."""
+    from programs.models import MentorshipMentee
 
-    mentor = Mentorship.all_organizations.filter(pk=mentorship_id).values_list(
-        "mentor__user_id", flat=True
-    )
-    mentees = MentorshipMentee.all_organizations.filter(mentorship_id=mentorship_id)
-    return [*mentor, *mentees.values_list("mentee__user_id", flat=True)]
+    people: dict[int, list[int]] = {}
+    for mentorship_id, mentor, mentee in MentorshipMentee.all_organizations.filter(
+        mentorship_id__in=mentorship_ids
+    ).values_list("mentorship_id", "mentorship__mentor__user_id", "mentee__user_id"):
+        people[mentorship_id] = [mentor, mentee]
+    return people
 
 
 def measure(queue: str, users: int, sample: int) -> dict:
@@ -375,7 +376,8 @@ def measure(queue: str, users: int, sample: int) -> dict:
     # One task per person on a sample: the scan's items (pairs), a task for each of the two.
     batches, _, _ = scan_without_publishing()
     pairs = [item for items in batches for item in items][: sample // 2]
-    people = [(item, user_id) for item in pairs for user_id in people_of(item[0])]
+    users_of = people_of([item[0] for item in pairs])
+    people = [(item, user_id) for item in pairs for user_id in users_of[item[0]]]
     worker_queries(queue, reset=True)
     started = time.perf_counter()
     for item, user_id in people:

@@ -244,6 +244,8 @@ def notify_and_send(
     batch is created waiting. Returns how many emails were sent."""
     now = now or timezone.now()
     rows = _planned(organization, drafts, now)
+    if not rows:
+        return 0
     sent = 0
     server_down = False
     templates = _Templates()
@@ -284,15 +286,9 @@ def _create_and_send(
         if stop:
             untried.append(pk)
             continue
-        try:
-            connection.send_messages([build_email(row, templates, organization)])
-        except SMTPRecipientsRefused as error:
-            _failed(pk, 1, now, f"The address was refused: {error}"[:300], final=True)
-        except OSError as error:  # smtplib's errors are OSErrors
-            _failed(pk, 1, now, f"{type(error).__name__}: {error}"[:300])
-            stop = True
-        else:
-            sent += 1
+        went = _send_one(connection, build_email(row, templates, organization), pk, 1, now)
+        sent += bool(went)
+        stop = went is None
     if untried:
         Notification.all_organizations.filter(pk__in=untried).update(
             email_state=EmailState.PENDING, email_sent_at=None, email_attempts=0
@@ -466,16 +462,11 @@ def _deliver_chunk(rows, templates, organizations, connection, now) -> tuple[int
         if row.pk not in claimed:
             continue  # sent by another worker
         email = build_email(row, templates, organizations[row.organization_id])
-        try:
-            connection.send_messages([email])
-        except SMTPRecipientsRefused as error:
-            _failed(row.pk, row.email_attempts + 1, now, f"The address was refused: {error}"[:300],
-                    final=True)  # fmt: skip
-        except OSError as error:  # smtplib's errors are OSErrors
-            _failed(row.pk, row.email_attempts + 1, now, f"{type(error).__name__}: {error}"[:300])
+        went = _send_one(connection, email, row.pk, row.email_attempts + 1, now)
+        if went is None:
             stop = True  # what was not tried stays pending, for the retry
             break
-        else:
+        if went:
             sent.append(row.pk)
     if sent:
         Notification.all_organizations.filter(pk__in=sent).update(
@@ -483,6 +474,21 @@ def _deliver_chunk(rows, templates, organizations, connection, now) -> tuple[int
             email_attempts=F("email_attempts") + 1,
         )  # fmt: skip
     return len(sent), stop
+
+
+def _send_one(connection, email, pk: int, attempts: int, now: datetime.datetime) -> bool | None:
+    """Send one email, the row's `attempts`-th try. True: it went. False: the address was
+    refused (the row failed for good). None: the server failed (the row waits for its retry,
+    and so should the emails after it)."""
+    try:
+        connection.send_messages([email])
+    except SMTPRecipientsRefused as error:
+        _failed(pk, attempts, now, f"The address was refused: {error}"[:300], final=True)
+        return False
+    except OSError as error:  # smtplib's errors are OSErrors
+        _failed(pk, attempts, now, f"{type(error).__name__}: {error}"[:300])
+        return None
+    return True
 
 
 def _failed(

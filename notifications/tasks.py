@@ -118,7 +118,7 @@ def send_drafts(organization: Organization, drafts: list, now) -> int:
     due now, each once, however often this runs. Returns how many emails were sent."""
     from notifications.delivery import notify_and_send
 
-    return notify_and_send(organization, drafts, now=now) if drafts else 0
+    return notify_and_send(organization, drafts, now=now)
 
 
 @shared_task(acks_late=True)
